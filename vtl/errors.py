@@ -1,0 +1,60 @@
+"""The errors callers see. Nothing else escapes the library: no Lark exception, no traceback."""
+from __future__ import annotations
+
+
+class VTLError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class VTLSyntaxError(VTLError):
+    """The template does not parse. Names the template line and column and shows the line."""
+
+    def __init__(self, message: str, line: int, column: int, snippet: str = "", name: str | None = None):
+        self.message, self.line, self.column, self.snippet, self.name = message, line, column, snippet, name
+        where = f"{name}: " if name else ""
+        text = f"{where}line {line}, column {column}: {message}"
+        if snippet:
+            text += f"\n    {snippet}\n    {' ' * max(column - 1, 0)}^"
+        super().__init__(text)
+
+
+class VTLRuntimeError(VTLError):
+    """Rendering failed at a template position (a Java exception, a limit, a bad #evaluate)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0, snippet: str = "", name: str | None = None):
+        self.message, self.line, self.column, self.snippet, self.name = message, line, column, snippet, name
+        where = f"{name}: " if name else ""
+        text = f"{where}line {line}, column {column}: {message}"
+        if snippet:
+            text += f"\n    {snippet}"
+        super().__init__(text)
+
+
+class JavaException(Exception):
+    """Raised by a Java-like method the way the Java method would throw.
+
+    The runtime turns it into a VTLRuntimeError carrying the template position, worded as
+    Velocity's MethodInvocationException.
+    """
+
+    def __init__(self, java_class: str, message: str = ""):
+        self.java_class, self.message = java_class, message
+        super().__init__(f"{java_class}: {message}" if message else java_class)
+
+
+class GatewayError(VTLError):
+    """API Gateway stops the request with an HTTP answer (e.g. 400 for an unparsable body).
+
+    Raised from inside a render (``$input.path`` on invalid JSON) and passed through untouched
+    by the runtime, so the pipeline can answer with ``status`` and ``body``.
+    """
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        self.status, self.message = status, message
+        self.headers = headers or {}
+        super().__init__(f"{status} {message}")
+
+    @property
+    def body(self) -> str:
+        import json
+        return json.dumps({"message": self.message})

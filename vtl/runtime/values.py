@@ -1,0 +1,157 @@
+"""Java's view of Python values: toString, class names, number kinds.
+
+Values in templates are plain Python values standing for Java ones:
+None ↔ null, str ↔ String, bool ↔ Boolean, int ↔ Integer/Long/BigInteger (by magnitude,
+which is what Velocity's widening arithmetic produces), float ↔ Double, list ↔ ArrayList,
+dict ↔ LinkedHashMap, and JavaObject subclasses for host objects.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .objects import JavaObject
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+
+
+def java_double_str(value: float) -> str:
+    """Double.toString: shortest round-trip digits, scientific outside [1e-3, 1e7)."""
+    if value != value:
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0.0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    magnitude = abs(value)
+    if 1e-3 <= magnitude < 1e7:
+        text = repr(value)
+        if "e" in text or "E" in text:  # repr switches to exponent form below 1e-4; Java does not here
+            text = format(value, "f")
+        return text if "." in text else text + ".0"
+    digits, exponent = _shortest_digits(magnitude)
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return ("-" if value < 0 else "") + f"{mantissa}E{exponent}"
+
+
+def _shortest_digits(magnitude: float) -> tuple[str, int]:
+    """Shortest round-trip significant digits and the decimal exponent of the first one."""
+    text = repr(magnitude)
+    mantissa, _, exponent_text = text.partition("e")
+    exponent = int(exponent_text) if exponent_text else 0
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    leading_zeros = len(whole + fraction) - len((whole + fraction).lstrip("0"))
+    exponent += len(whole) - 1 - leading_zeros
+    return digits.rstrip("0") or "0", exponent
+
+
+def java_class_name(value: Any) -> str:
+    """The Java class a value stands for (what ``$x.class.name`` prints)."""
+    kind = type(value)
+    if kind is str:
+        return "java.lang.String"
+    if kind is bool:
+        return "java.lang.Boolean"
+    if kind is int:
+        if INT_MIN <= value <= INT_MAX:
+            return "java.lang.Integer"
+        if LONG_MIN <= value <= LONG_MAX:
+            return "java.lang.Long"
+        return "java.math.BigInteger"
+    if kind is float:
+        return "java.lang.Double"
+    if isinstance(value, JavaObject):
+        return value.java_class_name
+    if isinstance(value, list):
+        return "java.util.ArrayList"
+    if isinstance(value, dict):
+        return "java.util.LinkedHashMap"
+    return "java.lang.Object"
+
+
+def to_java_string(value: Any) -> str:
+    """Java's String.valueOf(value): what rendering a non-null value prints."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float:
+        return java_double_str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, JavaObject):
+        return value.java_to_string()
+    if kind is list or kind is tuple:
+        return "[" + ", ".join([_element_string(item, value) for item in value]) + "]"
+    if kind is dict:
+        return "{" + ", ".join([f"{_element_string(k, value)}={_element_string(v, value)}" for k, v in value.items()]) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join([_element_string(item, value) for item in value]) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join([f"{_element_string(k, value)}={_element_string(v, value)}" for k, v in value.items()]) + "}"
+    return str(value)
+
+
+def _element_string(item: Any, container: Any) -> str:
+    if item is container:
+        return "(this Collection)" if isinstance(container, list) else "(this Map)"
+    return to_java_string(item)
+
+
+class JavaClass(JavaObject):
+    """What ``$x.class`` gives: only the names are reachable (no reflection)."""
+
+    __slots__ = ("name",)
+    java_class_name = "java.lang.Class"
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def java_to_string(self) -> str:
+        return "class " + self.name
+
+
+def class_of(value: Any) -> JavaClass:
+    return JavaClass(java_class_name(value))
+
+
+def _class_get_name(self: JavaClass) -> str:
+    return self.name
+
+
+def _class_get_simple_name(self: JavaClass) -> str:
+    return self.name.rsplit(".", 1)[-1]
+
+
+from .objects import register_methods  # noqa: E402  (after JavaClass exists)
+
+register_methods(JavaClass, {"getName": _class_get_name, "getSimpleName": _class_get_simple_name,
+                             "toString": JavaClass.java_to_string})
+
+
+def java_equals(left: Any, right: Any) -> bool:
+    """Java's left.equals(right): types matter (Integer 1 is not Double 1.0, true is not 1)."""
+    if left is None or right is None:
+        return left is right
+    left_type, right_type = type(left), type(right)
+    if left_type is bool or right_type is bool:
+        return left_type is right_type and left == right
+    if left_type is int or right_type is int:
+        return left_type is right_type and java_class_name(left) == java_class_name(right) and left == right
+    if left_type is float and right_type is float:
+        if left != left:
+            return right != right
+        return left == right and math.copysign(1.0, left) == math.copysign(1.0, right)
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(java_equals(a, b) for a, b in zip(left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return len(left) == len(right) and all(
+            key in right and java_equals(value, right[key]) for key, value in left.items())
+    return left is right or left == right
