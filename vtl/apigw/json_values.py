@@ -1,0 +1,441 @@
+"""JSON the way API Gateway sees it: json-smart's permissive parser and its printer.
+
+API Gateway evaluates ``$input.path``/``$input.json`` with Jayway JsonPath on its default
+json-smart provider: ``new JSONParser(MODE_PERMISSIVE)`` with the ``DEFAULT_ORDERED`` reader, so
+objects become ``LinkedHashMap`` (a Python dict here, printed ``{k=v}``) and arrays become
+``net.minidev.json.JSONArray`` (:class:`JsonArray` here, printed as compact JSON).
+
+The permissive parser is far from RFC 8259: unquoted strings, single quotes, trailing data, NaN,
+leading zeros are all accepted, and a body such as ``a=b`` or ``null{`` parses as the *string*
+``a=b`` / ``null{``. Every behaviour recorded against AWS (spec/apigateway.md §2) follows from this
+one parser, so it is ported state for state, including its error positions and messages
+(``Unexpected End Of File position 1: null`` for ``{a``).
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..runtime.objects import JavaObject
+from ..runtime.values import java_double_str, to_java_string
+
+# json-smart marks the end of input with this character (so does a literal U+001A in the text).
+EOI = "\x1a"
+MAX_DEPTH = 400  # json-smart's LIMIT_JSON_DEPTH (part of MODE_PERMISSIVE since 2.5)
+MAX_STOP = 126
+
+_STOP_ARRAY = frozenset(",]" + EOI)
+_STOP_KEY = frozenset(":" + EOI)
+_STOP_VALUE = frozenset(",}" + EOI)
+_STOP_X = frozenset(EOI)
+
+_SIMPLE_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "b": "\b",
+                   "\\": "\\", "/": "/", "'": "'", '"': '"'}
+
+
+class JsonArray(list, JavaObject):
+    """net.minidev.json.JSONArray: an ArrayList whose toString() is compact JSON."""
+
+    __slots__ = ()
+    java_class_name = "net.minidev.json.JSONArray"
+
+    def java_to_string(self) -> str:
+        return to_json(self)
+
+
+class JsonParseError(Exception):
+    """net.minidev.json.parser.ParseException, with json-smart's own message text."""
+
+    java_class = "net.minidev.json.parser.ParseException"
+
+    def __init__(self, message: str, position: int):
+        self.message, self.position = message, position
+        super().__init__(message)
+
+    def java_to_string(self) -> str:
+        """Throwable.toString(): what API Gateway appends to 'Could not process payload'."""
+        return f"{self.java_class}: {self.message}"
+
+
+def parse_json_text(text: str) -> Any:
+    """Parse like ``new JSONParser(MODE_PERMISSIVE).parse(text, DEFAULT_ORDERED)``."""
+    return _PermissiveParser(text).parse()
+
+
+# --------------------------------------------------------------------------------------------
+# The parser: a port of json-smart's JSONParserBase/JSONParserMemory/JSONParserString with every
+# MODE_PERMISSIVE flag on (simple quotes, non-quoted strings, NaN, ignored control characters,
+# integer storage, leading zeros, useless commas, high-precision floats, trailing data/spaces,
+# unrestricted big digits, depth limit).
+
+
+class _PermissiveParser:
+    __slots__ = ("text", "length", "pos", "c", "xs", "depth")
+
+    def __init__(self, text: str):
+        self.text, self.length = text, len(text)
+        self.pos, self.c, self.xs, self.depth = -1, EOI, "", 0
+
+    # --- reading -------------------------------------------------------------------------
+    def read(self) -> None:
+        self.pos += 1
+        self.c = self.text[self.pos] if self.pos < self.length else EOI
+
+    def read_no_end(self) -> None:
+        self.read()
+        if self.pos >= self.length:
+            raise self.error(self.pos - 1, "eof", "EOF")
+
+    def skip_space(self) -> None:
+        while self.c <= " " and self.c != EOI:
+            self.read()
+
+    def skip_digits(self) -> None:
+        while "0" <= self.c <= "9":
+            self.read()
+
+    def skip_nq_string(self, stop: frozenset) -> None:
+        while not (self.c == EOI or (ord(self.c) < MAX_STOP and self.c in stop)):
+            self.read()
+
+    def extract_trimmed(self, start: int, stop: int) -> str:
+        text = self.text
+        while start < stop - 1 and _java_is_whitespace(text[start]):
+            start += 1
+        while stop - 1 > start and _java_is_whitespace(text[stop - 1]):
+            stop -= 1
+        return text[start:stop]
+
+    def read_nq_string(self, stop: frozenset) -> str:
+        start = self.pos
+        self.skip_nq_string(stop)
+        self.xs = self.extract_trimmed(start, self.pos)
+        return self.xs
+
+    # --- errors --------------------------------------------------------------------------
+    def error(self, position: int, kind: str, unexpected: Any) -> JsonParseError:
+        # Java counts UTF-16 code units; Python counts code points.
+        position += sum(1 for ch in self.text[:max(position, 0)] if ord(ch) > 0xFFFF)
+        shown = "null" if unexpected is None else str(unexpected)
+        if kind == "char":
+            message = f"Unexpected character ({shown}) at position {position}."
+        elif kind == "token":
+            message = f"Unexpected token {shown} at position {position}."
+        elif kind == "eof":
+            message = f"Unexpected End Of File position {position}: {shown}"
+        elif kind == "unicode":
+            message = f"Unexpected unicode escape sequence {shown} at position {position}."
+        else:  # depth
+            message = f"Malicious payload, having non natural depths, parsing stoped on {shown} at position {position}."
+        return JsonParseError(message, position)
+
+    # --- grammar -------------------------------------------------------------------------
+    def parse(self) -> Any:
+        self.read()
+        # MODE_PERMISSIVE accepts trailing data: whatever follows the first value is ignored.
+        return self.read_first()
+
+    def read_first(self) -> Any:
+        while True:
+            c = self.c
+            if c in " \r\n\t":
+                self.read()
+                continue
+            if c in ":}]":
+                raise self.error(self.pos, "char", c)
+            if c == "{":
+                return self.read_object()
+            if c == "[":
+                return self.read_array()
+            return self.read_scalar(_STOP_X)
+
+    def read_value(self, stop: frozenset) -> Any:
+        """readMain: a value inside an object or an array."""
+        while True:
+            c = self.c
+            if c in " \r\n\t":
+                self.read()
+                continue
+            if c in ":}]":
+                raise self.error(self.pos, "char", c)
+            if c == "{":
+                return self.read_object()
+            if c == "[":
+                return self.read_array()
+            if c == EOI:
+                raise self.error(self.pos - 1, "eof", "EOF")
+            return self.read_scalar(stop)
+
+    def read_scalar(self, stop: frozenset) -> Any:
+        c = self.c
+        if c in "\"'":
+            return self.read_string()
+        if c in "0123456789-":
+            return self.read_number(stop)
+        word = self.read_nq_string(stop)
+        if c == "n" and word == "null":
+            return None
+        if c == "t" and word == "true":
+            return True
+        if c == "f" and word == "false":
+            return False
+        if c == "N" and word == "NaN":
+            return float("nan")
+        return word  # ACCEPT_NON_QUOTE: anything else is an unquoted string
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(self.pos, "depth", self.c)
+
+    def read_array(self) -> JsonArray:
+        self.enter()
+        current = JsonArray()
+        self.read()
+        while True:
+            c = self.c
+            if c in " \r\n\t":
+                self.read()
+            elif c == "]":
+                self.depth -= 1
+                self.read()
+                return current
+            elif c in ":}":
+                raise self.error(self.pos, "char", c)
+            elif c == ",":  # ACCEPT_USELESS_COMMA: empty slots are skipped
+                self.read()
+            elif c == EOI:
+                raise self.error(self.pos - 1, "eof", "EOF")
+            else:
+                current.append(self.read_value(_STOP_ARRAY))
+
+    def read_object(self) -> dict:
+        self.enter()
+        current: dict = {}
+        while True:
+            self.read()
+            c = self.c
+            if c in " \r\t\n":
+                continue
+            if c in ":][{":
+                raise self.error(self.pos, "char", c)
+            if c == "}":
+                self.depth -= 1
+                self.read()
+                return current
+            if c == ",":
+                continue
+            key = self.read_string() if c in "\"'" else self.read_nq_string(_STOP_KEY)
+            self.skip_space()
+            if self.c != ":":
+                if self.c == EOI:
+                    raise self.error(self.pos - 1, "eof", None)
+                raise self.error(self.pos - 1, "char", self.c)
+            self.read_no_end()
+            current[key] = self.read_value(_STOP_VALUE)
+            self.skip_space()
+            if self.c == "}":
+                self.depth -= 1
+                self.read()
+                return current
+            if self.c == EOI:
+                raise self.error(self.pos - 1, "eof", None)
+            if self.c != ",":
+                raise self.error(self.pos - 1, "token", self.c)
+
+    def read_string(self) -> str:
+        quote = self.c
+        end = self.text.find(quote, self.pos + 1)
+        if end == -1:
+            raise self.error(self.length, "eof", None)
+        fast = self.text[self.pos + 1:end]
+        if "\\" not in fast:
+            # Fast path: the text between the quotes, control characters kept (IGNORE_CONTROL_CHAR).
+            self.pos = end
+            self.read()
+            self.xs = fast
+            return fast
+        return self.read_escaped_string(quote)
+
+    def read_escaped_string(self, quote: str) -> str:
+        """readString2: the slow path, taken when the string holds a backslash."""
+        parts: list[str] = []
+        while True:
+            self.read()
+            c = self.c
+            if c == EOI:
+                raise self.error(self.pos - 1, "eof", None)
+            if c == quote:
+                self.read()
+                self.xs = _join_surrogates("".join(parts))
+                return self.xs
+            if c == "\\":
+                self.read()
+                escaped = self.c
+                if escaped in _SIMPLE_ESCAPES:
+                    parts.append(_SIMPLE_ESCAPES[escaped])
+                elif escaped == "u":
+                    parts.append(self.read_unicode(4))
+                elif escaped == "x":
+                    parts.append(self.read_unicode(2))
+                # any other escaped character is dropped together with its backslash
+            elif ord(c) < 32 or c == "\x7f":
+                continue  # IGNORE_CONTROL_CHAR drops them on this path
+            else:
+                parts.append(c)
+
+    def read_unicode(self, digits: int) -> str:
+        value = 0
+        for _ in range(digits):
+            self.read()
+            c = self.c
+            if c == EOI:
+                raise self.error(self.pos, "eof", "EOF")
+            if c not in "0123456789abcdefABCDEF":
+                raise self.error(self.pos, "unicode", c)
+            value = value * 16 + int(c, 16)
+        return chr(value)
+
+    def read_number(self, stop: frozenset) -> Any:
+        start = self.pos
+        self.read()
+        self.skip_digits()
+        if self.c not in ".Ee":
+            return self.finish_number(start, stop, _parse_integer)
+        if self.c == ".":
+            self.read()
+            self.skip_digits()
+        if self.c not in "Ee":
+            return self.finish_number(start, stop, self.parse_float)
+        self.read()
+        if self.c in "+-0123456789":
+            self.read()
+            self.skip_digits()
+            return self.finish_number(start, stop, self.parse_float)
+        self.skip_nq_string(stop)
+        return self.set_xs(self.extract_trimmed(start, self.pos))
+
+    def finish_number(self, start: int, stop: frozenset, convert) -> Any:
+        self.skip_space()
+        if self.c != EOI and ord(self.c) < MAX_STOP and self.c not in stop:
+            # Not a number after all ("12abc", "1 2"): the whole run is an unquoted string.
+            self.skip_nq_string(stop)
+            return self.set_xs(self.extract_trimmed(start, self.pos))
+        return convert(self.set_xs(self.extract_trimmed(start, self.pos)))
+
+    def set_xs(self, text: str) -> str:
+        self.xs = text
+        return text
+
+    def parse_float(self, text: str) -> Any:
+        # USE_HI_PRECISION_FLOAT + BIG_DIGIT_UNRESTRICTED: long literals keep every digit.
+        try:
+            if len(text) > 18:
+                return Decimal(text)
+            return float(text)
+        except (ValueError, InvalidOperation):
+            raise self.error(self.pos, "token", text) from None
+
+
+def _parse_integer(text: str) -> int:
+    # json-smart's parseNumber reads "-" alone as 0; Integer/Long/BigInteger follow from magnitude.
+    return 0 if text == "-" else int(text)
+
+
+def _join_surrogates(text: str) -> str:
+    """\\uD83D\\uDE00 escapes are two UTF-16 halves in Java but one character here."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return text
+
+
+def _java_is_whitespace(ch: str) -> bool:
+    """Character.isWhitespace: Unicode space separators except no-break ones, plus ASCII controls."""
+    if ch in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
+        return True
+    if ch in "\u00a0\u2007\u202f":
+        return False
+    return unicodedata.category(ch) in ("Zs", "Zl", "Zp")
+
+
+# --------------------------------------------------------------------------------------------
+# The printer: json-smart's JSONValue.toJSONString with the default style (NO_COMPRESS), which is
+# also what JSONArray.toString() uses. Keys and strings are always quoted; '/' is escaped as '\/'
+# (Escape4Web); control characters, U+007F..U+009F and U+2000..U+20FF become \\uXXXX (uppercase).
+
+_ESCAPES_4WEB = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n",
+                 "\r": "\\r", "\t": "\\t", "/": "\\/"}
+
+
+def escape_json_string(text: str) -> str:
+    out = []
+    for ch in text:
+        escaped = _ESCAPES_4WEB.get(ch)
+        if escaped is not None:
+            out.append(escaped)
+            continue
+        code = ord(ch)
+        if code <= 0x1F or 0x7F <= code <= 0x9F or 0x2000 <= code <= 0x20FF:
+            out.append(f"\\u{code:04X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text as json-smart writes it (what ``$input.json`` returns)."""
+    parts: list[str] = []
+    _write_json(value, parts)
+    return "".join(parts)
+
+
+def _write_json(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif isinstance(value, str):
+        out.append('"' + escape_json_string(value) + '"')
+    elif isinstance(value, bool):
+        out.append("true" if value else "false")
+    elif isinstance(value, int):
+        out.append(str(value))
+    elif isinstance(value, float):
+        out.append("null" if value in (float("inf"), float("-inf")) else java_double_str(value))
+    elif isinstance(value, Decimal):
+        out.append(java_big_decimal_str(value))
+    elif isinstance(value, dict):
+        _write_object(value, out)
+    elif isinstance(value, (list, tuple)):
+        _write_array(value, out)
+    else:
+        out.append('"' + escape_json_string(to_java_string(value)) + '"')
+
+
+def _write_object(value: dict, out: list[str]) -> None:
+    out.append("{")
+    first = True
+    for key, item in value.items():
+        if not first:
+            out.append(",")
+        first = False
+        out.append('"' + escape_json_string(to_java_string(key)) + '":')
+        _write_json(item, out)
+    out.append("}")
+
+
+def _write_array(value: list | tuple, out: list[str]) -> None:
+    out.append("[")
+    for index, item in enumerate(value):
+        if index:
+            out.append(",")
+        _write_json(item, out)
+    out.append("]")
+
+
+def java_big_decimal_str(value: Decimal) -> str:
+    """BigDecimal.toString: plain unless the exponent is positive or the number is tiny.
+
+    Python's Decimal.__str__ follows the same rule (both come from the General Decimal
+    Arithmetic spec), so it is exact for the finite values the parser produces.
+    """
+    return str(value)

@@ -1,0 +1,344 @@
+"""AST → Python source. One ``visit_<Node>`` per statement node, one ``value_<Node>`` per
+expression node; every semantic is a call to a runtime helper by name (``vtl/runtime/core.py``).
+
+The generated module defines ``render_template(state, write, arguments)``, one function per
+macro, block and directive-holding string, and ``MACROS``. Each emitted line records the
+template position it came from, so a runtime error can name the template line.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import nodes as n
+
+#: Bump when the shape of generated code changes: it is part of every cache key.
+CODEGEN_VERSION = "1"
+
+
+class GeneratedModule:
+    def __init__(self, source: str, positions: list[n.Span | None]) -> None:
+        self.source = source
+        self.positions = positions
+
+
+class _Function:
+    """The function being generated: its lines, macro parameters and loop nesting."""
+
+    def __init__(self, header: str, parameters: frozenset[str], in_macro: bool) -> None:
+        self.header = header
+        self.parameters = parameters
+        self.in_macro = in_macro
+        self.lines: list[tuple[str, n.Span | None]] = []
+        self.loop_depth = 0
+
+
+class CodeGenerator:
+    def __init__(self) -> None:
+        self.functions: list[_Function] = []
+        self.current: _Function | None = None
+        self.indent = 1
+        self.counter = 0
+        self.macros: list[tuple[str, str, tuple[str, ...]]] = []
+
+    # ----- plumbing --------------------------------------------------------------------
+    def fresh(self, stem: str) -> str:
+        self.counter += 1
+        return f"_{stem}{self.counter}"
+
+    def emit(self, line: str, span: n.Span | None) -> None:
+        self.current.lines.append(("    " * self.indent + line, span))
+
+    def generate(self, template: n.Template) -> GeneratedModule:
+        self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
+        lines: list[str] = []
+        positions: list[n.Span | None] = []
+        for function in self.functions:
+            lines.append(function.header)
+            positions.append(None)
+            for line, span in function.lines:
+                lines.append(line)
+                positions.append(span)
+            lines.append("")
+            positions.append(None)
+        entries = ", ".join(f"{name!r}: ({function}, {parameters!r})" for name, function, parameters in self.macros)
+        lines.append(f"MACROS = {{{entries}}}")
+        positions.append(None)
+        return GeneratedModule("\n".join(lines) + "\n", positions)
+
+    def function(self, header: str, body: n.Block, parameters: frozenset[str], in_macro: bool,
+                 prologue: Iterable[str] = (), epilogue: Iterable[str] = ()) -> None:
+        saved = (self.current, self.indent)
+        self.current = _Function(header, parameters, in_macro)
+        self.functions.append(self.current)
+        self.indent = 1
+        self.emit("v = state.variables", None)
+        for line in prologue:
+            self.emit(line, None)
+        self.block(body)
+        for line in epilogue:
+            self.emit(line, None)
+        self.current, self.indent = saved
+
+    def block(self, block: n.Block) -> None:
+        before = len(self.current.lines)
+        for statement in block.statements:
+            getattr(self, "visit_" + type(statement).__name__)(statement)
+        if len(self.current.lines) == before:
+            self.emit("pass", block.span)
+
+    # ----- statements ------------------------------------------------------------------
+    def visit_Text(self, node: n.Text) -> None:
+        self.emit(f"write({node.text!r})", node.span)
+
+    def visit_Reference(self, node: n.Reference) -> None:
+        value = self.reference_value(node)
+        if node.escapes:
+            null_text = f"({node.source!r} if NULL_PRINTS_SOURCE else '')"
+            self.emit(f"write(render_escaped({value}, {node.source!r}, {node.escapes}, {null_text}))", node.span)
+        elif node.quiet:
+            self.emit(f"write(render_quiet({value}))", node.span)
+        else:
+            self.emit(f"write(render_reference({value}, {self.null_source(node)}))", node.span)
+
+    def null_source(self, node: n.Reference) -> str:
+        """What a null reference prints: its own text, or the caller's for a macro parameter."""
+        if not node.parts and node.name in self.current.parameters:
+            return f"macro_parameter_source(arguments, {node.name!r}, {node.source!r})"
+        return repr(node.source)
+
+    def visit_IfDirective(self, node: n.IfDirective) -> None:
+        for position, (condition, body) in enumerate(node.branches):
+            keyword = "if" if position == 0 else "elif"
+            self.emit(f"{keyword} {self.condition(condition)}:", condition.span)
+            self.indented(body)
+        if node.otherwise is not None:
+            self.emit("else:", node.otherwise.span)
+            self.indented(node.otherwise)
+
+    def indented(self, body: n.Block) -> None:
+        self.indent += 1
+        self.block(body)
+        self.indent -= 1
+
+    def visit_ForeachDirective(self, node: n.ForeachDirective) -> None:
+        items, state, saved, item = self.fresh("items"), self.fresh("loop"), self.fresh("saved"), self.fresh("item")
+        names = (node.target.name, "foreach", "velocityCount")
+        span = node.span
+        self.emit(f"{items} = iteration_items({self.value(node.iterable)})", span)
+        self.emit(f"if {items}:", span)
+        self.indent += 1
+        self.emit(f"if MAX_FOREACH is not None: {items} = {items}[:MAX_FOREACH]", span)
+        self.emit(f"{saved} = save_variables(v, {names!r})", span)
+        self.emit(f"{state} = ForeachState(len({items}), v.get('foreach'))", span)
+        self.emit(f"v['foreach'] = {state}", span)
+        self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
+        self.indent += 1
+        self.emit(f"if {item} is None: v.pop({node.target.name!r}, None)", span)
+        self.emit(f"else: v[{node.target.name!r}] = {item}", span)
+        self.emit(f"v['velocityCount'] = {state}.index + 1", span)
+        self.current.loop_depth += 1
+        if _calls_macros(node.body):
+            self.emit("try:", span)
+            self.indented(node.body)
+            self.emit("except BreakLoop:", span)
+            self.emit("    break", span)
+        else:
+            self.block(node.body)
+        self.current.loop_depth -= 1
+        self.indent -= 1
+        self.emit(f"restore_variables(v, {names!r}, {saved})", span)
+        self.indent -= 1
+
+    def visit_ForeachWithoutIn(self, node: n.ForeachWithoutIn) -> None:
+        self.emit("pass", node.span)
+
+    def visit_SetDirective(self, node: n.SetDirective) -> None:
+        target = node.target
+        if target.quiet or target.braced:
+            return  # Velocity silently sets nothing for #set(${x} = …) and #set($!x = …)
+        value = self.value(node.value)
+        if not target.parts:
+            if target.name in self.current.parameters:
+                temporary = self.fresh("value")
+                self.emit(f"{temporary} = {value}", node.span)
+                self.emit(f"if {temporary} is not None: arguments[{target.name!r}] = "
+                          f"MacroArgument(lambda {temporary}={temporary}: {temporary}, '')", node.span)
+            else:
+                self.emit(f"assign(v, {target.name!r}, {value})", node.span)
+            return
+        owner = self.reference_value(target, upto=len(target.parts) - 1)
+        last = target.parts[-1]
+        temporary = self.fresh("value")
+        self.emit(f"{temporary} = {value}", node.span)
+        if isinstance(last, n.Property):
+            self.emit(f"if {temporary} is not None: set_property({owner}, {last.name!r}, {temporary})", node.span)
+        elif isinstance(last, n.Index):
+            self.emit(f"if {temporary} is not None: set_index({owner}, {self.value(last.key)}, {temporary})", node.span)
+        else:
+            self.emit(f"{self.reference_value(target)}", node.span)
+
+    def visit_MacroDirective(self, node: n.MacroDirective) -> None:
+        function = self.fresh("macro_" + _python_safe(node.name) + "_")
+        # $bodyContent is bound by a block call (#@name), so it resolves like a parameter.
+        parameters = frozenset(node.parameters) | {"bodyContent"}
+        self.function(f"def {function}(state, write, arguments):", node.body, parameters, True)
+        self.macros.append((node.name, function, node.parameters))
+
+    def visit_MacroCall(self, node: n.MacroCall) -> None:
+        arguments = ", ".join(
+            f"MacroArgument(lambda: {self.value(argument)}, {source!r})"
+            for argument, source in zip(node.arguments, node.argument_sources))
+        if node.arguments:
+            arguments += ","
+        body = "None"
+        if node.body is not None:
+            body = self.fresh("block")
+            self.function(f"def {body}(state, write, arguments):", node.body, self.current.parameters,
+                          self.current.in_macro)
+        self.emit(f"call_macro(state, write, {node.name!r}, ({arguments}), {body}, {node.source!r}, arguments)", node.span)
+
+    def visit_DefineDirective(self, node: n.DefineDirective) -> None:
+        function = self.fresh("block")
+        self.function(f"def {function}(state, write, arguments):", node.body, self.current.parameters,
+                      self.current.in_macro)
+        self.emit(f"v[{node.target.name!r}] = Block({function}, state, arguments)", node.span)
+
+    def visit_EvaluateDirective(self, node: n.EvaluateDirective) -> None:
+        self.emit(f"evaluate_text(state, write, {self.value(node.argument)})", node.span)
+
+    def visit_IncludeDirective(self, node: n.IncludeDirective) -> None:
+        self.emit(f"resource_not_found({self.value(node.arguments[0])})", node.span)
+
+    def visit_BreakDirective(self, node: n.BreakDirective) -> None:
+        if self.current.loop_depth:
+            self.emit("break", node.span)
+        elif self.current.in_macro:
+            self.emit("raise BreakLoop()", node.span)
+        else:
+            self.emit("raise StopRendering()", node.span)
+
+    def visit_StopDirective(self, node: n.StopDirective) -> None:
+        self.emit("raise StopRendering()", node.span)
+
+    # ----- expressions: values -----------------------------------------------------------
+    def reference_value(self, node: n.Reference, upto: int | None = None) -> str:
+        if node.name in self.current.parameters:
+            code = f"macro_parameter(arguments, v, {node.name!r})"
+        else:
+            code = f"v.get({node.name!r})"
+        for part in node.parts[:upto]:
+            if isinstance(part, n.Property):
+                code = f"get_property({code}, {part.name!r})"
+            elif isinstance(part, n.MethodCall):
+                arguments = "".join(self.value(argument) + ", " for argument in part.arguments)
+                code = f"call_method({code}, {part.name!r}, ({arguments}))"
+            else:
+                code = f"get_index({code}, {self.value(part.key)})"
+        return code
+
+    def value(self, node) -> str:
+        return getattr(self, "value_" + type(node).__name__)(node)
+
+    def value_Reference(self, node: n.Reference) -> str:
+        return self.reference_value(node)
+
+    def value_StringLiteral(self, node: n.StringLiteral) -> str:
+        return repr(node.value)
+
+    def value_InterpolatedString(self, node: n.InterpolatedString) -> str:
+        statements = node.body.statements
+        if all(isinstance(item, (n.Text, n.Reference)) and not getattr(item, "escapes", 0) for item in statements):
+            pieces = [repr(item.text) if isinstance(item, n.Text) else self.inline_reference(item) for item in statements]
+            if not pieces:
+                return "''"
+            return pieces[0] if len(pieces) == 1 and isinstance(statements[0], n.Text) else "''.join((" + ", ".join(pieces) + ",))"
+        function = self.fresh("string")
+        self.function(f"def {function}(state, arguments):", node.body, self.current.parameters, self.current.in_macro,
+                      prologue=["_out = []", "write = _out.append"], epilogue=["return ''.join(_out)"])
+        return f"{function}(state, arguments)"
+
+    def inline_reference(self, node: n.Reference) -> str:
+        value = self.reference_value(node)
+        if node.quiet:
+            return f"render_quiet({value})"
+        return f"render_reference({value}, {self.null_source(node)})"
+
+    def value_IntegerLiteral(self, node: n.IntegerLiteral) -> str:
+        return repr(node.value)
+
+    def value_FloatLiteral(self, node: n.FloatLiteral) -> str:
+        return repr(node.value)
+
+    def value_BooleanLiteral(self, node: n.BooleanLiteral) -> str:
+        return repr(node.value)
+
+    def value_Word(self, node: n.Word) -> str:
+        return "None"
+
+    def value_ListLiteral(self, node: n.ListLiteral) -> str:
+        return "[" + "".join(self.value(item) + ", " for item in node.items) + "]"
+
+    def value_RangeLiteral(self, node: n.RangeLiteral) -> str:
+        return f"make_range({self.value(node.start)}, {self.value(node.end)})"
+
+    def value_MapLiteral(self, node: n.MapLiteral) -> str:
+        return "{" + "".join(f"{self.value(key)}: {self.value(value)}, " for key, value in node.entries) + "}"
+
+    _ARITHMETIC = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "modulo"}
+
+    def value_Arithmetic(self, node: n.Arithmetic) -> str:
+        return f"{self._ARITHMETIC[node.operator]}({self.value(node.left)}, {self.value(node.right)})"
+
+    def value_Comparison(self, node: n.Comparison) -> str:
+        return self.condition(node)
+
+    def value_Logical(self, node: n.Logical) -> str:
+        return self.condition(node)
+
+    def value_Negation(self, node: n.Negation) -> str:
+        return self.condition(node)
+
+    def value_Parenthesized(self, node: n.Parenthesized) -> str:
+        return self.value(node.inner)
+
+    # ----- expressions: conditions (Velocity's evaluate(): literals other than true/false are false)
+    _COMPARISONS = {"==": "equals", "<": "less", ">": "greater", "<=": "less_or_equal", ">=": "greater_or_equal"}
+
+    def condition(self, node) -> str:
+        if isinstance(node, n.Reference):
+            return f"is_truthy({self.reference_value(node)})"
+        if isinstance(node, n.BooleanLiteral):
+            return repr(node.value)
+        if isinstance(node, n.Comparison):
+            left, right = self.value(node.left), self.value(node.right)
+            if node.operator == "!=":
+                return f"(not equals({left}, {right}))"
+            return f"{self._COMPARISONS[node.operator]}({left}, {right})"
+        if isinstance(node, n.Logical):
+            joiner = " and " if node.operator == "&&" else " or "
+            return f"({self.condition(node.left)}{joiner}{self.condition(node.right)})"
+        if isinstance(node, n.Negation):
+            return f"(not {self.condition(node.operand)})"
+        if isinstance(node, n.Parenthesized):
+            return self.condition(node.inner)
+        return "False"
+
+
+def _calls_macros(block: n.Block) -> bool:
+    """Whether a loop body may run a macro (whose #break must leave this loop)."""
+    for statement in block.statements:
+        if isinstance(statement, (n.MacroCall, n.EvaluateDirective)):
+            return True
+        if isinstance(statement, n.IfDirective):
+            if any(_calls_macros(body) for _, body in statement.branches) or (
+                    statement.otherwise is not None and _calls_macros(statement.otherwise)):
+                return True
+    return False
+
+
+def _python_safe(name: str) -> str:
+    return "".join(char if char.isalnum() else "_" for char in name)
+
+
+def generate(template: n.Template) -> GeneratedModule:
+    return CodeGenerator().generate(template)

@@ -1,0 +1,44 @@
+"""parse → generate → compile → exec, keeping the map from generated lines to template lines."""
+from __future__ import annotations
+
+import itertools
+import traceback
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Callable
+
+from . import codegen, nodes
+from .dialects import Dialect
+from .parser import parse
+
+_serial = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    render_function: Callable[..., None]
+    macros: dict[str, tuple[Callable[..., None], tuple[str, ...]]]
+    python_source: str
+    filename: str
+    positions: tuple[nodes.Span | None, ...]
+    source_lines: tuple[str, ...]
+
+    def position_of(self, trace: TracebackType | None) -> nodes.Span | None:
+        """The template position of the innermost generated line in a traceback."""
+        found = None
+        for frame, line in traceback.walk_tb(trace):
+            if frame.f_code.co_filename == self.filename and 0 < line <= len(self.positions):
+                found = self.positions[line - 1] or found
+        return found
+
+
+def compile_template(source: str, dialect: Dialect, name: str | None = None) -> CompiledTemplate:
+    tree = parse(source, name)
+    module = codegen.generate(tree)
+    filename = f"<vtl:{name or 'template'}#{next(_serial)}>"
+    code = compile(module.source, filename, "exec")
+    namespace: dict[str, Any] = dialect.runtime_names()
+    namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "None": None}
+    exec(code, namespace)
+    return CompiledTemplate(namespace["render_template"], namespace["MACROS"], module.source, filename,
+                            tuple(module.positions), tuple(source.splitlines()))

@@ -1,0 +1,124 @@
+"""The public API: Engine (a cache of compiled templates) and Template."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from . import __version__
+from .codegen import CODEGEN_VERSION
+from .compiler import CompiledTemplate, compile_template
+from .dialects import Dialect, get_dialect
+from .errors import GatewayError, JavaException, VTLError, VTLRuntimeError, VTLSyntaxError
+from .runtime.core import BreakLoop, RenderState, StopRendering
+
+
+class Engine:
+    """Compiles templates once per (source, dialect, engine version) and keeps them."""
+
+    def __init__(self, dialect: str | Dialect = "apigateway", cache_size: int = 1024) -> None:
+        self.dialect = get_dialect(dialect)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple, CompiledTemplate] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return f"vtl-{__version__}/codegen-{CODEGEN_VERSION}/{self.dialect.name}"
+
+    def compiled(self, source: str, name: str | None = None) -> CompiledTemplate:
+        key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest(), self.fingerprint, name)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        compiled = compile_template(source, self.dialect, name)
+        with self._lock:
+            self._cache[key] = compiled
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return compiled
+
+    def template(self, source: str, name: str | None = None) -> "Template":
+        return Template(source, dialect=self.dialect, name=name, engine=self)
+
+
+_default_engines: dict[str, Engine] = {}
+
+
+def default_engine(dialect: str | Dialect) -> Engine:
+    dialect = get_dialect(dialect)
+    engine = _default_engines.get(dialect.name)
+    if engine is None:
+        engine = _default_engines[dialect.name] = Engine(dialect)
+    return engine
+
+
+class Template:
+    """A compiled template. ``render`` is thread-safe: each call has its own state."""
+
+    def __init__(self, source: str, *, dialect: str | Dialect = "apigateway", name: str | None = None,
+                 engine: Engine | None = None) -> None:
+        self.engine = engine or default_engine(dialect)
+        self.dialect = self.engine.dialect
+        self.source = source
+        self.name = name
+        self.compiled = self.engine.compiled(source, name)
+
+    @property
+    def python_source(self) -> str:
+        return self.compiled.python_source
+
+    def render(self, context: dict | None = None, *, request: Any = None, backend_response: Any = None,
+               phase: str = "request", variables: dict | None = None) -> str:
+        """Render with plain ``context`` variables and, for API Gateway, a ``request``.
+
+        ``variables`` are ready-made template variables (e.g. from ``vtl.apigw``) shared with
+        the caller, so a pipeline can read ``$context`` overrides after the render.
+        """
+        if variables is None:
+            variables = {}
+            if request is not None or backend_response is not None:
+                build = self.dialect.request_variables.get("build")
+                if build is None:
+                    raise VTLError(f"the {self.dialect.name} dialect has no request variables")
+                variables.update(build(request, phase=phase, backend_response=backend_response))
+        if context:
+            variables.update(context)
+        state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
+                            self.dialect.max_macro_depth)
+        return run(self.compiled, state)
+
+    def _evaluate(self, text: str, state: RenderState) -> str:
+        compiled = self.engine.compiled(text, "#evaluate")
+        state.macros.update(compiled.macros)
+        return run(compiled, state)
+
+
+def run(compiled: CompiledTemplate, state: RenderState) -> str:
+    out: list[str] = []
+    try:
+        compiled.render_function(state, out.append, {})
+    except (StopRendering, BreakLoop):
+        pass
+    except (GatewayError, VTLSyntaxError):
+        raise
+    except VTLRuntimeError as error:
+        if error.line:
+            raise
+        raise _positioned(compiled, error.__traceback__, error.message) from None
+    except JavaException as error:
+        raise _positioned(compiled, error.__traceback__, f"Invocation threw {error}") from None
+    except RecursionError as error:
+        raise _positioned(compiled, error.__traceback__, "recursion too deep") from None
+    except Exception as error:  # a bug of ours still reaches the caller as a template error
+        raise _positioned(compiled, error.__traceback__, f"{type(error).__name__}: {error}") from None
+    return "".join(out)
+
+
+def _positioned(compiled: CompiledTemplate, trace, message: str) -> VTLRuntimeError:
+    line, column = compiled.position_of(trace) or (0, 0)
+    snippet = compiled.source_lines[line - 1] if 0 < line <= len(compiled.source_lines) else ""
+    return VTLRuntimeError(message, line, column, snippet, None)

@@ -1,0 +1,391 @@
+"""VTL's modal lexer, feeding Lark's LALR parser.
+
+VTL text switches between modes that one set of regexes cannot express: plain text,
+references (``$a.b(…)[…]``), directive arguments (expressions), and the comment and
+literal-block forms. This lexer tracks those modes with a small stack and yields Lark
+tokens whose types are ``%declare``d in ``grammar/vtl.lark``.
+
+Velocity 1.7's whitespace rules live here because they are lexical in Velocity too:
+- the ``)`` closing a directive's arguments, and ``#else`` / ``#end``, swallow trailing
+  spaces and tabs up to and including one line end;
+- ``#set`` swallows the spaces and tabs before it when they start a new text token
+  (at the template start or right after another token), not when they follow text;
+- ``##`` comments swallow their line end.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lark.lexer import Lexer, Token
+
+from .errors import VTLSyntaxError
+
+IDENTIFIER = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
+WORD = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)?")
+NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
+SPACES = re.compile(r"[ \t\r\n]*")
+
+#: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
+ARGUMENT_DIRECTIVES = {
+    "if": "IF", "elseif": "ELSEIF", "foreach": "FOREACH", "set": "SET", "macro": "MACRO",
+    "define": "DEFINE", "evaluate": "EVALUATE", "include": "INCLUDE", "parse": "PARSE",
+}
+#: Directives without arguments; their trailing line end is swallowed like after ``)``.
+BARE_DIRECTIVES = {"else": "ELSE", "end": "END", "break": "BREAK", "stop": "STOP"}
+ESCAPABLE_DIRECTIVES = set(ARGUMENT_DIRECTIVES) | set(BARE_DIRECTIVES)
+
+WORD_OPERATORS = {
+    "and": "AND", "or": "OR", "not": "NOT", "eq": "EQ", "ne": "NE", "lt": "LT", "gt": "GT",
+    "le": "LE", "ge": "GE", "in": "IN", "true": "TRUE", "false": "FALSE",
+}
+SYMBOL_OPERATORS = [
+    ("&&", "AND"), ("||", "OR"), ("==", "EQ"), ("!=", "NE"), ("<=", "LE"), (">=", "GE"), ("..", "RANGE"),
+    ("<", "LT"), (">", "GT"), ("!", "NOT"), ("+", "PLUS"), ("-", "MINUS"), ("*", "STAR"), ("/", "SLASH"),
+    ("%", "PERCENT"), ("=", "ASSIGN"), (",", "COMMA"), (":", "COLON"), ("[", "LBRACKET"), ("]", "RBRACKET"),
+    ("{", "LBRACE"), ("}", "RBRACE"), ("(", "LPAREN"), (")", "RPAREN"),
+]
+
+
+class VTLLexer(Lexer):
+    """Lark's hook for a custom lexer: ``lex`` yields the whole token stream."""
+
+    def __init__(self, lexer_conf) -> None:  # noqa: D401 - Lark's signature
+        pass
+
+    def lex(self, lexer_state, parser_state=None) -> Iterator[Token]:
+        text = lexer_state.text if hasattr(lexer_state, "text") else lexer_state
+        if not isinstance(text, str):
+            text = getattr(text, "text", text)
+        return Scanner(text).tokens()
+
+
+class Scanner:
+    """One pass over a template's source."""
+
+    def __init__(self, source: str, line: int = 1, column: int = 1) -> None:
+        self.source = source
+        self.pos = 0
+        self.line, self.column = line, column
+        self.pending_text: list[str] = []
+        self.text_start: tuple[int, int, int] | None = None
+
+    # ----- positions -------------------------------------------------------------------
+    def advance(self, count: int) -> str:
+        chunk = self.source[self.pos:self.pos + count]
+        self.pos += count
+        newlines = chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
+        if newlines:
+            self.line += newlines
+            last = max(chunk.rfind("\n"), chunk.rfind("\r"))
+            self.column = len(chunk) - last
+        else:
+            self.column += len(chunk)
+        return chunk
+
+    def token(self, kind: str, value: str) -> Token:
+        """Make a token for ``value`` starting at the current position and consume it."""
+        start, line, column = self.pos, self.line, self.column
+        self.advance(len(value))
+        return Token(kind, value, start, line, column, self.line, self.column, self.pos)
+
+    def error(self, message: str, line: int | None = None, column: int | None = None) -> VTLSyntaxError:
+        line = self.line if line is None else line
+        column = self.column if column is None else column
+        lines = self.source.splitlines() or [""]
+        snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+        return VTLSyntaxError(message, line, column, snippet)
+
+    # ----- text ------------------------------------------------------------------------
+    def add_text(self, count: int) -> None:
+        if self.text_start is None:
+            self.text_start = (self.pos, self.line, self.column)
+        self.pending_text.append(self.advance(count))
+
+    def flush_text(self) -> Iterator[Token]:
+        if self.pending_text:
+            start, line, column = self.text_start
+            value = "".join(self.pending_text)
+            yield Token("TEXT", value, start, line, column, self.line, self.column, self.pos)
+        self.pending_text = []
+        self.text_start = None
+
+    def drop_indentation_before_set(self) -> None:
+        """#set swallows the spaces and tabs before it when they are a text token of their own,
+        i.e. when no other text precedes them since the last token."""
+        value = "".join(self.pending_text)
+        if value and not value.strip(" \t"):
+            self.pending_text = []
+            self.text_start = None
+
+    # ----- the main loop ---------------------------------------------------------------
+    def tokens(self) -> Iterator[Token]:
+        source = self.source
+        length = len(source)
+        while self.pos < length:
+            char = source[self.pos]
+            if char == "$":
+                if self.reference_starts_here(self.pos):
+                    yield from self.flush_text()
+                    yield from self.reference()
+                    continue
+                if self.pos + 1 == length or source.startswith("$!", self.pos) and self.pos + 2 == length:
+                    raise self.error("Lexical error: encountered <EOF> after '$'")
+                self.add_text(1)
+            elif char == "#":
+                produced = self.hash()
+                if produced is None:
+                    self.add_text(1)
+                else:
+                    yield from produced
+            elif char == "\\":
+                yield from self.backslashes()
+            else:
+                end = self.pos + 1
+                while end < length and source[end] not in "$#\\":
+                    end += 1
+                self.add_text(end - self.pos)
+        yield from self.flush_text()
+
+    def reference_starts_here(self, at: int) -> bool:
+        source = self.source
+        following = source[at + 1:at + 3]
+        if following.startswith("!"):
+            following = following[1:] + source[at + 3:at + 4]
+        return bool(following) and (following[0] == "{" and len(following) > 1 and IDENTIFIER.match(following[1:]) is not None
+                                    or IDENTIFIER.match(following[0]) is not None)
+
+    # ----- backslash escapes -----------------------------------------------------------
+    def backslashes(self) -> Iterator[Token]:
+        source = self.source
+        end = self.pos
+        while end < len(source) and source[end] == "\\":
+            end += 1
+        count = end - self.pos
+        if end < len(source) and source[end] == "$" and self.reference_starts_here(end):
+            yield from self.flush_text()
+            yield self.token("ESCAPES", "\\" * count)
+            yield from self.reference()
+            return
+        directive = self.escapable_directive_at(end)
+        if directive:
+            # An odd count escapes the directive: it prints as text. An even count prints half
+            # the backslashes and the directive runs.
+            if self.text_start is None:
+                self.text_start = (self.pos, self.line, self.column)
+            self.advance(count)
+            self.pending_text.append("\\" * (count // 2))
+            if count % 2:
+                self.add_text(len(directive))
+            return
+        self.add_text(count)
+
+    def escapable_directive_at(self, at: int) -> str | None:
+        """The text of a directive keyword (``#if``, ``#{end}``) starting at ``at``, if any."""
+        source = self.source
+        if not source.startswith("#", at):
+            return None
+        braced = source.startswith("#{", at)
+        match = WORD.match(source, at + (2 if braced else 1))
+        if not match or match.group() not in ESCAPABLE_DIRECTIVES:
+            return None
+        if braced:
+            return source[at:match.end() + 1] if source.startswith("}", match.end()) else None
+        return source[at:match.end()]
+
+    # ----- '#' forms -------------------------------------------------------------------
+    def hash(self) -> Iterator[Token] | None:
+        source, at = self.source, self.pos
+        nxt = source[at + 1:at + 2]
+        if nxt == "#":
+            return self.line_comment()
+        if nxt == "*":
+            return self.block_comment()
+        if source.startswith("#[[", at):
+            return self.literal_block()
+        braced = nxt == "{"
+        block_call = nxt == "@"
+        match = WORD.match(source, at + (2 if braced or block_call else 1))
+        if not match:
+            return None
+        name = match.group()
+        end = match.end()
+        if braced:
+            if not source.startswith("}", end):
+                return None
+            end += 1
+        if block_call:
+            return self.macro_call(name, end, "BLOCK_MACRO_CALL")
+        if name in BARE_DIRECTIVES:
+            return self.bare_directive(name, end)
+        if name in ARGUMENT_DIRECTIVES:
+            return self.argument_directive(name, end)
+        return self.macro_call(name, end, "MACRO_CALL")
+
+    def line_comment(self) -> Iterator[Token]:
+        yield from self.flush_text()
+        end = self.pos
+        source = self.source
+        while end < len(source) and source[end] not in "\r\n":
+            end += 1
+        if source.startswith("\r\n", end):
+            end += 2
+        elif end < len(source):
+            end += 1
+        self.advance(end - self.pos)
+
+    def block_comment(self) -> Iterator[Token]:
+        yield from self.flush_text()
+        end = self.source.find("*#", self.pos + 2)
+        # An unclosed #* runs to the end of the template, as Velocity accepts it.
+        self.advance((len(self.source) if end < 0 else end + 2) - self.pos)
+
+    def literal_block(self) -> Iterator[Token]:
+        end = self.source.find("]]#", self.pos + 3)
+        if end < 0:
+            self.advance(len(self.source) - self.pos)
+            raise self.error("Lexical error: unclosed #[[ literal block")
+        start = self.pos
+        self.advance(3)
+        if self.text_start is None:
+            self.text_start = (start, self.line, self.column)
+        self.pending_text.append(self.source[self.pos:end])
+        self.advance(end + 3 - self.pos)
+        return iter(())
+
+    def bare_directive(self, name: str, end: int) -> Iterator[Token]:
+        yield from self.flush_text()
+        yield self.token(BARE_DIRECTIVES[name], self.source[self.pos:end])
+        self.swallow_line_end()
+
+    def swallow_line_end(self) -> None:
+        match = LINE_END_AFTER_DIRECTIVE.match(self.source, self.pos)
+        if match.group().endswith(("\n", "\r")):
+            self.advance(match.end() - self.pos)
+
+    def argument_directive(self, name: str, end: int) -> Iterator[Token] | None:
+        paren = self.paren_after(end)
+        if paren is None:
+            return None if name == "set" else self.missing_arguments(name, end)
+        if name == "set":
+            self.drop_indentation_before_set()
+        return self.directive_with_arguments(ARGUMENT_DIRECTIVES[name], end, paren)
+
+    def missing_arguments(self, name: str, end: int) -> Iterator[Token]:
+        yield from self.flush_text()
+        self.advance(end - self.pos)
+        raise self.error(f"#{name} needs an argument list in parentheses")
+
+    def paren_after(self, at: int) -> int | None:
+        match = SPACES.match(self.source, at)
+        following = match.end()
+        return following if self.source.startswith("(", following) else None
+
+    def macro_call(self, name: str, end: int, kind: str) -> Iterator[Token] | None:
+        paren = self.paren_after(end)
+        if paren is None:
+            return None  # '#word' without arguments is plain text
+        return self.directive_with_arguments(kind, end, paren)
+
+    def directive_with_arguments(self, kind: str, end: int, paren: int) -> Iterator[Token]:
+        yield from self.flush_text()
+        yield self.token(kind, self.source[self.pos:end])
+        self.advance(paren - self.pos)
+        yield self.token("DIRECTIVE_OPEN", "(")
+        yield from self.expression(closer=")", close_kind="DIRECTIVE_CLOSE")
+        self.swallow_line_end()
+
+    # ----- references ------------------------------------------------------------------
+    def reference(self) -> Iterator[Token]:
+        source = self.source
+        quiet = source.startswith("$!", self.pos)
+        opener = "$!" if quiet else "$"
+        braced = source.startswith("{", self.pos + len(opener))
+        if braced:
+            yield self.token("REF_BRACE_OPEN", opener + "{")
+        else:
+            yield self.token("REF_OPEN", opener)
+        name = IDENTIFIER.match(source, self.pos).group()
+        yield self.token("REF_NAME", name)
+        yield from self.reference_tail()
+        if braced:
+            if not source.startswith("}", self.pos):
+                if self.pos >= len(source):
+                    raise self.error("Encountered <EOF> inside ${...}: expected '}'")
+                raise self.error(f"Encountered {source[self.pos]!r} inside ${{...}}: expected '}}'")
+            yield self.token("REF_BRACE_CLOSE", "}")
+
+    def reference_tail(self) -> Iterator[Token]:
+        """Properties, method calls and indexes that follow a reference's name, adjacent only."""
+        source = self.source
+        while self.pos < len(source):
+            char = source[self.pos]
+            if char == "." and (match := IDENTIFIER.match(source, self.pos + 1)):
+                call = source.startswith("(", match.end()) and match.end() + 1 < len(source)
+                if call:
+                    yield self.token("METHOD_NAME", source[self.pos:match.end()])
+                    yield self.token("CALL_OPEN", "(")
+                    yield from self.expression(closer=")", close_kind="CALL_CLOSE")
+                else:
+                    yield self.token("DOT_NAME", source[self.pos:match.end()])
+            elif char == "[":
+                yield self.token("INDEX_OPEN", "[")
+                yield from self.expression(closer="]", close_kind="INDEX_CLOSE")
+            else:
+                return
+
+    # ----- expressions (directive arguments, method arguments, indexes) ----------------
+    def expression(self, closer: str, close_kind: str) -> Iterator[Token]:
+        source = self.source
+        nesting: list[str] = []
+        while True:
+            self.advance(SPACES.match(source, self.pos).end() - self.pos)
+            if self.pos >= len(source):
+                raise self.error(f"Encountered <EOF>: expected {closer!r}")
+            char = source[self.pos]
+            if char == closer and not nesting:
+                yield self.token(close_kind, char)
+                return
+            if char == "$" and self.reference_starts_here(self.pos):
+                yield from self.reference()
+            elif char == '"' or char == "'":
+                yield self.string_literal(char)
+            elif number := NUMBER.match(source, self.pos):
+                if source.startswith("..", number.end() - 1) and "." in number.group()[-1:]:
+                    # '1..3' is a range: the integer ends before the dots.
+                    yield self.token("INTEGER", number.group()[:-1])
+                else:
+                    value = number.group()
+                    kind = "FLOAT" if any(c in value for c in ".eE") else "INTEGER"
+                    yield self.token(kind, value)
+            elif word := WORD.match(source, self.pos):
+                value = word.group()
+                yield self.token(WORD_OPERATORS.get(value, "WORD"), value)
+            else:
+                for symbol, kind in SYMBOL_OPERATORS:
+                    if source.startswith(symbol, self.pos):
+                        if symbol in "([{":
+                            nesting.append({"(": ")", "[": "]", "{": "}"}[symbol])
+                        elif symbol in ")]}":
+                            if not nesting or nesting[-1] != symbol:
+                                raise self.error(f"Encountered {symbol!r}: expected {closer!r}")
+                            nesting.pop()
+                        yield self.token(kind, symbol)
+                        break
+                else:
+                    raise self.error(f"Encountered {char!r}")
+
+    def string_literal(self, quote: str) -> Token:
+        """A quoted string; a doubled quote stands for one. Interpolation is the parser's job."""
+        source = self.source
+        at = self.pos + 1
+        while True:
+            end = source.find(quote, at)
+            if end < 0:
+                raise self.error("Encountered <EOF> inside a string literal")
+            if source.startswith(quote, end + 1):
+                at = end + 2
+                continue
+            break
+        return self.token("DQ_STRING" if quote == '"' else "SQ_STRING", source[self.pos:end + 1])

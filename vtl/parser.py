@@ -1,0 +1,267 @@
+"""Source text → AST. Builds the Lark parser once; Lark's errors stop here."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import nodes as n
+from .errors import VTLSyntaxError
+from .lexer import Scanner, VTLLexer
+
+GRAMMAR_FILE = "vtl.lark"
+
+
+def grammar_text() -> str:
+    return resources.files("vtl.grammar").joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def lark_parser(strict: bool = False) -> Lark:
+    return Lark(grammar_text(), parser="lalr", lexer=VTLLexer, propagate_positions=True,
+                maybe_placeholders=False, strict=strict)
+
+
+def parse(source: str, name: str | None = None) -> n.Template:
+    """Parse a whole template. Raises VTLSyntaxError (never a Lark exception)."""
+    block = _parse_block(source, (1, 1), name)
+    return n.Template(span=(1, 1), body=block)
+
+
+def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Block:
+    parser = lark_parser()
+    try:
+        tree = parser.parse(source) if origin == (1, 1) else _parse_at(parser, source, origin)
+        return ASTBuilder(source, origin, name).transform(tree).children[0]
+    except VTLSyntaxError as error:
+        error.name = error.name or name
+        raise _renamed(error, name)
+    except VisitError as error:
+        if isinstance(error.orig_exc, VTLSyntaxError):
+            raise _renamed(error.orig_exc, name) from None
+        raise
+    except UnexpectedInput as error:
+        raise _syntax_error(error, source, name) from None
+    except LarkError as error:  # pragma: no cover - defensive: every Lark error becomes ours
+        raise VTLSyntaxError(str(error), 1, 1, name=name) from None
+
+
+def _parse_at(parser: Lark, source: str, origin: tuple[int, int]):
+    """Parse text that sits at ``origin`` inside a larger template (interpolated strings)."""
+    scanner = Scanner(source, *origin)
+    interactive = parser.parse_interactive("")
+    for token in scanner.tokens():
+        interactive.feed_token(token)
+    return interactive.feed_eof()
+
+
+def _renamed(error: VTLSyntaxError, name: str | None) -> VTLSyntaxError:
+    if name and not error.name:
+        return VTLSyntaxError(error.message, error.line, error.column, error.snippet, name)
+    return error
+
+
+def _syntax_error(error: UnexpectedInput, source: str, name: str | None) -> VTLSyntaxError:
+    lines = source.splitlines() or [""]
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        token = error.token
+        line, column = token.line, token.column
+        expected = sorted(error.accepts or error.expected)
+        message = f"Encountered {token.value!r}; expected one of: {', '.join(_describe(t) for t in expected)}"
+    else:
+        line = len(lines)
+        column = len(lines[-1]) + 1 if lines else 1
+        expected = sorted(getattr(error, "expected", None) or [])
+        message = "Encountered <EOF>" + (f"; expected one of: {', '.join(_describe(t) for t in expected)}" if expected else "")
+        if source.endswith(("\n", "\r")):
+            line, column = len(lines) + 1, 1
+    snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+    return VTLSyntaxError(message, line, column, snippet, name)
+
+
+_TERMINAL_NAMES = {
+    "END": "#end", "ELSE": "#else", "ELSEIF": "#elseif", "DIRECTIVE_CLOSE": "')'", "DIRECTIVE_OPEN": "'('",
+    "CALL_CLOSE": "')'", "INDEX_CLOSE": "']'", "REF_BRACE_CLOSE": "'}'", "RPAREN": "')'", "RBRACKET": "']'",
+    "RBRACE": "'}'", "COMMA": "','", "COLON": "':'", "ASSIGN": "'='", "IN": "'in'", "RANGE": "'..'",
+    "REF_OPEN": "a reference", "REF_BRACE_OPEN": "a reference", "TEXT": "text",
+}
+
+
+def _describe(terminal: str) -> str:
+    return _TERMINAL_NAMES.get(terminal, terminal.lower())
+
+
+def _span(item) -> n.Span:
+    if isinstance(item, Token):
+        return (item.line, item.column)
+    return item.span
+
+
+def _unquote(token: Token) -> str:
+    quote = token.value[0]
+    return token.value[1:-1].replace(quote + quote, quote)
+
+
+@v_args(inline=True)
+class ASTBuilder(Transformer):
+    """Lark tree → AST nodes. One method per grammar rule."""
+
+    def __init__(self, source: str, origin: tuple[int, int], name: str | None) -> None:
+        super().__init__()
+        self.source = source
+        self.origin = origin
+        self.name = name
+
+    # statements
+    def start(self, block):
+        from lark import Tree
+        return Tree("start", [block])
+
+    def block(self, *statements):
+        span = _span(statements[0]) if statements else self.origin
+        return n.Block(span, tuple(statements))
+
+    def text(self, token):
+        return n.Text(_span(token), token.value)
+
+    def reference(self, *items):
+        escapes = 0
+        if items[0].type == "ESCAPES":
+            escapes = len(items[0].value)
+            items = items[1:]
+        opener, name_token, parts = items[0], items[1], list(items[2:])
+        braced = opener.type == "REF_BRACE_OPEN"
+        end_pos = name_token.end_pos
+        if braced:
+            end_pos = parts.pop().end_pos
+        elif parts:
+            end_pos = parts[-1][1]
+        source = self.source[opener.start_pos:end_pos]
+        return n.Reference(_span(opener), name_token.value, tuple(part for part, _ in parts), opener.value.startswith("$!"),
+                           braced, escapes, source)
+
+    def property(self, token):
+        return (n.Property(_span(token), token.value[1:]), token.end_pos)
+
+    def method_call(self, name, _open, *rest):
+        close = rest[-1]
+        arguments = tuple(item for item in rest[:-1] if not isinstance(item, Token))
+        return (n.MethodCall(_span(name), name.value[1:], arguments), close.end_pos)
+
+    def index(self, opener, key, close):
+        return (n.Index(_span(opener), key), close.end_pos)
+
+    def if_directive(self, keyword, _open, condition, _close, block, *rest):
+        branches = [(condition, block)]
+        otherwise = None
+        for item in rest:
+            if isinstance(item, tuple):
+                branches.append(item)
+            elif isinstance(item, n.Block):
+                otherwise = item
+        return n.IfDirective(_span(keyword), tuple(branches), otherwise)
+
+    def elseif_clause(self, _keyword, _open, condition, _close, block):
+        return (condition, block)
+
+    def else_clause(self, _keyword, block):
+        return block
+
+    def foreach_directive(self, keyword, _open, target, _in, iterable, _close, body, _end):
+        return n.ForeachDirective(_span(keyword), target, iterable, body)
+
+    def foreach_without_in(self, keyword, *_rest):
+        return n.ForeachWithoutIn(_span(keyword))
+
+    def set_directive(self, keyword, _open, target, _assign, value, _close):
+        return n.SetDirective(_span(keyword), target, value)
+
+    def macro_directive(self, keyword, _open, name, *rest):
+        parameters = tuple(item.name for item in rest if isinstance(item, n.Reference))
+        body = next(item for item in rest if isinstance(item, n.Block))
+        return n.MacroDirective(_span(keyword), name.value, parameters, body)
+
+    def define_directive(self, keyword, _open, target, _close, body, _end):
+        return n.DefineDirective(_span(keyword), target, body)
+
+    def evaluate_directive(self, keyword, _open, argument, _close):
+        return n.EvaluateDirective(_span(keyword), argument)
+
+    def include_directive(self, keyword, _open, *rest):
+        return n.IncludeDirective(_span(keyword), tuple(item for item in rest if not isinstance(item, Token)), "include")
+
+    def parse_directive(self, keyword, _open, argument, _close):
+        return n.IncludeDirective(_span(keyword), (argument,), "parse")
+
+    def break_directive(self, keyword):
+        return n.BreakDirective(_span(keyword))
+
+    def stop_directive(self, keyword):
+        return n.StopDirective(_span(keyword))
+
+    def macro_call(self, keyword, _open, *rest):
+        return self._macro_call(keyword, rest[:-1], rest[-1], None)
+
+    def block_macro_call(self, keyword, _open, *rest):
+        end = rest[-1]
+        body = rest[-2]
+        close = rest[-3]
+        return self._macro_call(keyword, rest[:-3], close, body, block_end=end)
+
+    def _macro_call(self, keyword, items, close, body, block_end=None):
+        arguments = tuple(item for item in items if not isinstance(item, Token))
+        # Only a reference argument can be null, and then the macro prints the caller's text.
+        sources = tuple(item.source if isinstance(item, n.Reference) else "" for item in arguments)
+        end_pos = (block_end or close).end_pos
+        name = keyword.value.lstrip("#@{").rstrip("}")
+        return n.MacroCall(_span(keyword), name, arguments, sources, body, self.source[keyword.start_pos:end_pos])
+
+    # expressions
+    def logical(self, left, operator, right):
+        return n.Logical(left.span, "&&" if operator.type == "AND" else "||", left, right)
+
+    def comparison(self, left, operator, right):
+        symbol = {"EQ": "==", "NE": "!=", "LT": "<", "GT": ">", "LE": "<=", "GE": ">="}[operator.type]
+        return n.Comparison(left.span, symbol, left, right)
+
+    def arithmetic(self, left, operator, right):
+        return n.Arithmetic(left.span, operator.value, left, right)
+
+    def negation(self, operator, operand):
+        return n.Negation(_span(operator), operand)
+
+    def parenthesized(self, _open, inner, _close):
+        return n.Parenthesized(_span(_open), inner)
+
+    def string(self, token):
+        text = _unquote(token)
+        if token.type == "DQ_STRING" and ("$" in text or "#" in text):
+            body = _parse_block(text, (token.line, token.column + 1), self.name)
+            return n.InterpolatedString(_span(token), body)
+        return n.StringLiteral(_span(token), text)
+
+    def integer(self, token):
+        return n.IntegerLiteral(_span(token), int(token.value))
+
+    def float(self, token):
+        return n.FloatLiteral(_span(token), float(token.value))
+
+    def boolean(self, token):
+        return n.BooleanLiteral(_span(token), token.type == "TRUE")
+
+    def word(self, token):
+        return n.Word(_span(token), token.value)
+
+    def list(self, opener, *rest):
+        return n.ListLiteral(_span(opener), tuple(item for item in rest if not isinstance(item, Token)))
+
+    def range(self, opener, start, _dots, end, _close):
+        return n.RangeLiteral(_span(opener), start, end)
+
+    def map(self, opener, *rest):
+        return n.MapLiteral(_span(opener), tuple(item for item in rest if isinstance(item, tuple)))
+
+    def map_entry(self, key, _colon, value):
+        return (key, value)

@@ -1,0 +1,405 @@
+"""VTL's semantics: the helpers generated code calls by name.
+
+Generated code never implements semantics inline; it calls the functions listed in
+``GENERATED_CODE_NAMES``. A dialect may replace some of them (see ``vtl/dialects.py``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from ..errors import JavaException, VTLRuntimeError
+from .objects import NO_SUCH_METHOD, JavaObject, find_and_call, has_method
+from .values import class_of, java_equals, to_java_string
+
+# ----- control flow -------------------------------------------------------------------
+
+
+class StopRendering(Exception):
+    """#stop, or #break outside a loop: rendering ends, output so far is kept."""
+
+
+class BreakLoop(Exception):
+    """#break inside a macro body called from a loop: leaves the innermost loop."""
+
+
+# ----- rendering references -----------------------------------------------------------
+
+
+def text_of(value: Any) -> str:
+    """A non-null value as template output."""
+    return value if type(value) is str else to_java_string(value)
+
+
+def render_quiet(value: Any) -> str:
+    """``$!ref``: null prints nothing."""
+    if value is None:
+        return ""
+    return value if type(value) is str else to_java_string(value)
+
+
+def render_reference_velocity(value: Any, source: str) -> str:
+    """``$ref`` in Velocity: null prints the reference as written."""
+    if value is None:
+        return source
+    return value if type(value) is str else to_java_string(value)
+
+
+def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: str) -> str:
+    """``\\$ref``: what prints depends on whether the reference has a value (Velocity's ASTReference).
+
+    ``quiet_null_text`` is what a non-escaped null prints in this dialect (its source text
+    in Velocity); an even count of backslashes leaves the reference live.
+    """
+    prefix = "\\" * (backslashes // 2)
+    if backslashes % 2:
+        return prefix + source if value is not None else prefix + "\\" + source
+    if value is None:
+        return prefix + prefix + quiet_null_text
+    return prefix + text_of(value)
+
+
+# ----- lookups --------------------------------------------------------------------------
+
+
+def get_property(target: Any, name: str) -> Any:
+    """``$target.name`` through Velocity's chain: getName(), a Map's get, get("name"), isName()."""
+    if target is None:
+        return None
+    if type(target) is dict:
+        if name == "class":
+            return class_of(target)
+        return target.get(name)
+    if name == "class":
+        return class_of(target)
+    capitalised = name[:1].upper() + name[1:]
+    for getter in ("get" + capitalised, "get" + name):
+        result = find_and_call(target, getter, ())
+        if result is not NO_SUCH_METHOD:
+            return result
+    if isinstance(target, dict):
+        return target.get(name)
+    if has_method(type(target), "get", 1):
+        result = find_and_call(target, "get", (name,))
+        if result is not NO_SUCH_METHOD:
+            return result
+    result = find_and_call(target, "is" + capitalised, ())
+    return None if result is NO_SUCH_METHOD else result
+
+
+def call_method(target: Any, name: str, arguments: tuple) -> Any:
+    """``$target.name(args)``; a method that does not exist gives null, as in Velocity."""
+    if target is None:
+        return None
+    result = find_and_call(target, name, arguments)
+    return None if result is NO_SUCH_METHOD else result
+
+
+def get_index(target: Any, key: Any) -> Any:
+    """``$target[key]``: list index (negative counts from the end), Map key, or get(key)."""
+    if target is None or key is None:
+        return None
+    if isinstance(target, list) and type(key) is int:
+        size = len(target)
+        position = key + size if key < 0 else key
+        if not 0 <= position < size:
+            raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
+        return target[position]
+    if isinstance(target, dict):
+        return target.get(key)
+    result = find_and_call(target, "get", (key,))
+    return None if result is NO_SUCH_METHOD else result
+
+
+def set_property(target: Any, name: str, value: Any) -> None:
+    """``#set($target.name = value)``: a Map's put, else setName(value)."""
+    if target is None:
+        return
+    if isinstance(target, dict):
+        target[name] = value
+        return
+    find_and_call(target, "set" + name[:1].upper() + name[1:], (value,))
+
+
+def set_index(target: Any, key: Any, value: Any) -> None:
+    """``#set($target[key] = value)``."""
+    if target is None or key is None:
+        return
+    if isinstance(target, list) and type(key) is int:
+        size = len(target)
+        position = key + size if key < 0 else key
+        if not 0 <= position < size:
+            raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
+        target[position] = value
+    elif isinstance(target, dict):
+        target[key] = value
+    else:
+        find_and_call(target, "set", (key, value))
+
+
+# ----- truth, comparison, arithmetic --------------------------------------------------
+
+
+def is_truthy(value: Any) -> bool:
+    """Only null and false are false (for a reference's value)."""
+    return value is not None and value is not False
+
+
+def _is_number(value: Any) -> bool:
+    kind = type(value)
+    return kind is int or kind is float
+
+
+def equals(left: Any, right: Any) -> bool:
+    """``==`` (Velocity 1.7 ASTEQNode): numbers by value, same kinds by equals, else by text."""
+    if left is None or right is None:
+        return left is None and right is None
+    if _is_number(left) and _is_number(right):
+        return left == right
+    left_type, right_type = type(left), type(right)
+    if left_type is right_type or isinstance(left, right_type) or isinstance(right, left_type):
+        return java_equals(left, right)
+    return text_of(left) == text_of(right)
+
+
+def less(left: Any, right: Any) -> bool:
+    return _is_number(left) and _is_number(right) and left < right
+
+
+def greater(left: Any, right: Any) -> bool:
+    return _is_number(left) and _is_number(right) and left > right
+
+
+def less_or_equal(left: Any, right: Any) -> bool:
+    return _is_number(left) and _is_number(right) and left <= right
+
+
+def greater_or_equal(left: Any, right: Any) -> bool:
+    return _is_number(left) and _is_number(right) and left >= right
+
+
+def add(left: Any, right: Any) -> Any:
+    """``+``: numbers add (ints widen without overflow); a String on either side concatenates."""
+    if _is_number(left) and _is_number(right):
+        return left + right
+    if left is None or right is None:
+        return None
+    if type(left) is str or type(right) is str:
+        return text_of(left) + text_of(right)
+    return None
+
+
+def subtract(left: Any, right: Any) -> Any:
+    if _is_number(left) and _is_number(right):
+        return left - right
+    return None
+
+
+def multiply(left: Any, right: Any) -> Any:
+    if _is_number(left) and _is_number(right):
+        return left * right
+    return None
+
+
+def divide(left: Any, right: Any) -> Any:
+    """``/``: integers truncate toward zero; a zero divisor gives null."""
+    if not (_is_number(left) and _is_number(right)) or right == 0:
+        return None
+    if type(left) is int and type(right) is int:
+        quotient = abs(left) // abs(right)
+        return quotient if (left < 0) == (right < 0) else -quotient
+    return left / right
+
+
+def modulo(left: Any, right: Any) -> Any:
+    """``%``: the remainder takes the dividend's sign (Java); a zero divisor gives null."""
+    if not (_is_number(left) and _is_number(right)) or right == 0:
+        return None
+    if type(left) is int and type(right) is int:
+        return left - right * divide(left, right)
+    return math.fmod(left, right)
+
+
+def make_range(start: Any, end: Any) -> list | None:
+    """``[a..b]``, counting down when b < a; non-integers give null."""
+    if type(start) is not int or type(end) is not int:
+        return None
+    step = 1 if end >= start else -1
+    return list(range(start, end + step, step))
+
+
+# ----- loops --------------------------------------------------------------------------
+
+
+def iteration_items(value: Any) -> list | None:
+    """What #foreach walks: a list, a Map's values; anything else gives no iterations."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, JavaObject):
+        items = getattr(value, "iteration_items", None)
+        return items() if items else None
+    return None
+
+
+class ForeachState(JavaObject):
+    """``$foreach``: count, index, hasNext, first, last, parent, topmost."""
+
+    __slots__ = ("index", "size", "parent")
+    java_class_name = "org.apache.velocity.runtime.directive.ForeachScope"
+
+    def __init__(self, size: int, parent: Any) -> None:
+        self.index = -1
+        self.size = size
+        self.parent = parent if isinstance(parent, ForeachState) else None
+
+    def java_to_string(self) -> str:
+        return f"org.apache.velocity.runtime.directive.ForeachScope@{id(self) & 0xFFFFFF:x}"
+
+
+def _foreach_topmost(state: ForeachState) -> ForeachState:
+    while state.parent is not None:
+        state = state.parent
+    return state
+
+
+from .objects import register_methods  # noqa: E402
+
+register_methods(ForeachState, {
+    "getCount": lambda state: state.index + 1,
+    "getIndex": lambda state: state.index,
+    "hasNext": lambda state: state.index + 1 < state.size,
+    "getHasNext": lambda state: state.index + 1 < state.size,
+    "isFirst": lambda state: state.index == 0,
+    "getFirst": lambda state: state.index == 0,
+    "isLast": lambda state: state.index + 1 == state.size,
+    "getLast": lambda state: state.index + 1 == state.size,
+    "getParent": lambda state: state.parent,
+    "getTopmost": _foreach_topmost,
+})
+
+_MISSING = object()
+
+
+def save_variables(variables: dict, names: tuple[str, ...]) -> tuple:
+    return tuple(variables.get(name, _MISSING) for name in names)
+
+
+def restore_variables(variables: dict, names: tuple[str, ...], saved: tuple) -> None:
+    for name, value in zip(names, saved):
+        if value is _MISSING:
+            variables.pop(name, None)
+        else:
+            variables[name] = value
+
+
+def assign(variables: dict, name: str, value: Any) -> None:
+    """Set a variable; a null value leaves it as it was (directive.set.null.allowed = false)."""
+    if value is not None:
+        variables[name] = value
+
+
+# ----- blocks, macros, #evaluate ------------------------------------------------------
+
+
+class RenderState:
+    """What one render shares across its macros, blocks and #evaluate calls."""
+
+    __slots__ = ("variables", "macros", "evaluate", "macro_depth", "max_macro_depth", "dialect")
+
+    def __init__(self, variables: dict, macros: dict, evaluate: Callable[[str, "RenderState"], str],
+                 dialect: Any, max_macro_depth: int = 20) -> None:
+        self.variables = variables
+        self.macros = macros
+        self.evaluate = evaluate
+        self.macro_depth = 0
+        self.max_macro_depth = max_macro_depth
+        self.dialect = dialect
+
+
+class Block(JavaObject):
+    """A ``#define`` block or a block macro's ``$bodyContent``: rendered each time it is printed."""
+
+    __slots__ = ("function", "state", "arguments")
+    java_class_name = "org.apache.velocity.runtime.directive.Block$Reference"
+
+    def __init__(self, function: Callable, state: RenderState, arguments: dict | None = None) -> None:
+        self.function, self.state, self.arguments = function, state, arguments
+
+    def java_to_string(self) -> str:
+        out: list[str] = []
+        self.function(self.state, out.append, self.arguments)
+        return "".join(out)
+
+
+register_methods(Block, {"toString": Block.java_to_string})
+
+
+class MacroArgument:
+    """A macro argument passed by name: re-evaluated at each use, as Velocity does."""
+
+    __slots__ = ("evaluate", "source")
+
+    def __init__(self, evaluate: Callable[[], Any], source: str) -> None:
+        self.evaluate, self.source = evaluate, source
+
+
+def macro_parameter(arguments: dict, variables: dict, name: str) -> Any:
+    argument = arguments.get(name)
+    if argument is None:
+        return variables.get(name)
+    return argument.evaluate()
+
+
+def macro_parameter_source(arguments: dict, name: str, own_source: str) -> str:
+    """What a null parameter prints: the caller's text for a bound argument."""
+    argument = arguments.get(name)
+    return argument.source if argument is not None and argument.source else own_source
+
+
+def call_macro(state: RenderState, write: Callable[[str], Any], name: str, arguments: tuple,
+               body: Callable | None, source: str, caller_arguments: dict | None) -> None:
+    macro = state.macros.get(name)
+    if macro is None:
+        write(source)  # no such macro: Velocity prints the call as written
+        return
+    function, parameters = macro
+    bound = {parameter: argument for parameter, argument in zip(parameters, arguments)}
+    if body is not None:
+        block = Block(body, state, caller_arguments)
+        bound["bodyContent"] = MacroArgument(lambda: block, "$bodyContent")
+    if state.macro_depth >= state.max_macro_depth:
+        raise VTLRuntimeError(f"Max calling depth of {state.max_macro_depth} was exceeded in macro '{name}'")
+    state.macro_depth += 1
+    try:
+        function(state, write, bound)
+    finally:
+        state.macro_depth -= 1
+
+
+def evaluate_text(state: RenderState, write: Callable[[str], Any], value: Any) -> None:
+    """#evaluate: render a string as a template, sharing this render's variables and macros."""
+    if value is None:
+        return
+    write(state.evaluate(text_of(value), state))
+
+
+def resource_not_found(name: Any) -> None:
+    raise VTLRuntimeError(f"ResourceNotFoundException: Unable to find resource '{text_of(name) if name is not None else 'null'}'")
+
+
+#: Every name generated code may use; a new helper is added here first.
+GENERATED_CODE_NAMES = {
+    "text_of": text_of, "render_quiet": render_quiet, "render_escaped": render_escaped,
+    "get_property": get_property, "call_method": call_method, "get_index": get_index,
+    "set_property": set_property, "set_index": set_index, "assign": assign,
+    "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
+    "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
+    "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
+    "make_range": make_range, "iteration_items": iteration_items, "ForeachState": ForeachState,
+    "save_variables": save_variables, "restore_variables": restore_variables,
+    "StopRendering": StopRendering, "BreakLoop": BreakLoop, "Block": Block, "MacroArgument": MacroArgument,
+    "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
+    "call_macro": call_macro, "evaluate_text": evaluate_text, "resource_not_found": resource_not_found,
+}
