@@ -137,13 +137,7 @@ class CodeGenerator:
         self.emit(f"else: v[{node.target.name!r}] = {item}", span)
         self.emit(f"v['velocityCount'] = {state}.index + 1", span)
         self.current.loop_depth += 1
-        if _calls_macros(node.body):
-            self.emit("try:", span)
-            self.indented(node.body)
-            self.emit("except BreakLoop:", span)
-            self.emit("    break", span)
-        else:
-            self.block(node.body)
+        self.block(node.body)
         self.current.loop_depth -= 1
         self.indent -= 1
         self.emit(f"restore_variables(v, {names!r}, {saved})", span)
@@ -210,12 +204,8 @@ class CodeGenerator:
         self.emit(f"resource_not_found({self.value(node.arguments[0])})", node.span)
 
     def visit_BreakDirective(self, node: n.BreakDirective) -> None:
-        if self.current.loop_depth:
-            self.emit("break", node.span)
-        elif self.current.in_macro:
-            self.emit("raise BreakLoop()", node.span)
-        else:
-            self.emit("raise StopRendering()", node.span)
+        # #break leaves the innermost scope: a loop, else the macro, block or template.
+        self.emit("break" if self.current.loop_depth else "return", node.span)
 
     def visit_StopDirective(self, node: n.StopDirective) -> None:
         self.emit("raise StopRendering()", node.span)
@@ -287,7 +277,12 @@ class CodeGenerator:
     _ARITHMETIC = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "modulo"}
 
     def value_Arithmetic(self, node: n.Arithmetic) -> str:
-        return f"{self._ARITHMETIC[node.operator]}({self.value(node.left)}, {self.value(node.right)})"
+        left, right = self.value(node.left), self.value(node.right)
+        if node.operator == "+" and (isinstance(node.left, n.Reference) or isinstance(node.right, n.Reference)):
+            # A String plus a null reference concatenates the reference's text (Velocity's ASTAddNode).
+            sources = [item.source if isinstance(item, n.Reference) else None for item in (node.left, node.right)]
+            return f"add({left}, {right}, {sources[0]!r}, {sources[1]!r})"
+        return f"{self._ARITHMETIC[node.operator]}({left}, {right})"
 
     def value_Comparison(self, node: n.Comparison) -> str:
         return self.condition(node)
@@ -322,18 +317,6 @@ class CodeGenerator:
         if isinstance(node, n.Parenthesized):
             return self.condition(node.inner)
         return "False"
-
-
-def _calls_macros(block: n.Block) -> bool:
-    """Whether a loop body may run a macro (whose #break must leave this loop)."""
-    for statement in block.statements:
-        if isinstance(statement, (n.MacroCall, n.EvaluateDirective)):
-            return True
-        if isinstance(statement, n.IfDirective):
-            if any(_calls_macros(body) for _, body in statement.branches) or (
-                    statement.otherwise is not None and _calls_macros(statement.otherwise)):
-                return True
-    return False
 
 
 def _python_safe(name: str) -> str:

@@ -11,7 +11,7 @@ from .codegen import CODEGEN_VERSION
 from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
 from .errors import GatewayError, JavaException, VTLError, VTLRuntimeError, VTLSyntaxError
-from .runtime.core import BreakLoop, RenderState, StopRendering
+from .runtime.core import RenderState, StopRendering
 
 
 class Engine:
@@ -89,7 +89,10 @@ class Template:
             variables.update(context)
         state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
                             self.dialect.max_macro_depth)
-        return run(self.compiled, state)
+        try:
+            return run(self.compiled, state)
+        except StopRendering as stop:
+            return stop.output
 
     def _evaluate(self, text: str, state: RenderState) -> str:
         compiled = self.engine.compiled(text, "#evaluate")
@@ -101,8 +104,10 @@ def run(compiled: CompiledTemplate, state: RenderState) -> str:
     out: list[str] = []
     try:
         compiled.render_function(state, out.append, {})
-    except (StopRendering, BreakLoop):
-        pass
+    except StopRendering as stop:
+        # #stop ends the whole render, also from inside #evaluate: carry the output so far out.
+        stop.output = "".join(out) + stop.output
+        raise
     except (GatewayError, VTLSyntaxError):
         raise
     except VTLRuntimeError as error:

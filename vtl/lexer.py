@@ -64,8 +64,10 @@ class VTLLexer(Lexer):
 class Scanner:
     """One pass over a template's source."""
 
-    def __init__(self, source: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, source: str, line: int = 1, column: int = 1, inside_string: bool = False) -> None:
         self.source = source
+        # A lone '$' or '#' at the very end is an error only at the end of a whole template.
+        self.lone_sigil_at_end_is_error = not inside_string
         self.pos = 0
         self.line, self.column = line, column
         self.pending_text: list[str] = []
@@ -130,10 +132,13 @@ class Scanner:
                     yield from self.flush_text()
                     yield from self.reference()
                     continue
-                if self.pos + 1 == length or source.startswith("$!", self.pos) and self.pos + 2 == length:
-                    raise self.error("Lexical error: encountered <EOF> after '$'")
+                at_end = self.pos + 1 == length or source.startswith("$!", self.pos) and self.pos + 2 == length
+                if at_end and self.lone_sigil_at_end_is_error:
+                    raise self.error("Lexical error: encountered <EOF> after '$'", column=self.column + length - self.pos)
                 self.add_text(1)
             elif char == "#":
+                if self.pos + 1 == length and self.lone_sigil_at_end_is_error:
+                    raise self.error("Lexical error: encountered <EOF> after '#'", column=self.column + 1)
                 produced = self.hash()
                 if produced is None:
                     self.add_text(1)

@@ -50,7 +50,7 @@ def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Bl
 
 def _parse_at(parser: Lark, source: str, origin: tuple[int, int]):
     """Parse text that sits at ``origin`` inside a larger template (interpolated strings)."""
-    scanner = Scanner(source, *origin)
+    scanner = Scanner(source, *origin, inside_string=True)
     interactive = parser.parse_interactive("")
     for token in scanner.tokens():
         interactive.feed_token(token)

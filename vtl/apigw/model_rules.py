@@ -441,8 +441,8 @@ def _connection_problems(integration, *, strict: bool) -> Iterator[Problem]:
                                         f"HTTP_PROXY integrations, not {integration.type}")
     connection_id = integration.connection_id
     if private and not connection_id and strict:
-        yield Problem("connectionId", "is required when connectionType is VPC_LINK: the id of a "
-                                      "VpcLink or a stage variable reference such as "
+        yield Problem("connectionId", "is required when the connection type is VPC_LINK: the id of "
+                                      "a VpcLink or a stage variable reference such as "
                                       "${stageVariables.vpcLinkId}")
     if connection_id and (problem := connection_id_problem(connection_id)):
         yield Problem("connectionId", problem)
@@ -450,7 +450,7 @@ def _connection_problems(integration, *, strict: bool) -> Iterator[Problem]:
     if target is not None:
         if not private:
             yield Problem("integrationTarget", "is only used by private integrations "
-                                               "(connectionType VPC_LINK)")
+                                               "(connection type VPC_LINK)")
         if not LOAD_BALANCER_ARN.fullmatch(without_stage_variables(target)):
             yield Problem("integrationTarget", f"{target!r} is not the ARN of an Application or "
                                                f"Network Load Balancer (or of its listener)")
@@ -522,7 +522,7 @@ def integration_warnings(integration) -> list[Problem]:
         warnings.append(Problem("integrationResponses", f"{', '.join(defaults)} all lack a selectionPattern; "
                                                         f"only one response can be the default"))
     if integration.connection_id and integration.connection_type != "VPC_LINK":
-        warnings.append(Problem("connectionId", "is ignored unless connectionType is VPC_LINK"))
+        warnings.append(Problem("connectionId", "is ignored unless the connection type is VPC_LINK"))
     if kind in AWS_TYPES and integration.http_method not in (None, "POST") and _invokes_lambda(integration):
         warnings.append(Problem("httpMethod", f"Lambda functions can only be invoked with POST; API Gateway "
                                               f"accepts {integration.http_method} but calls fail"))

@@ -16,11 +16,11 @@ from .values import class_of, java_equals, to_java_string
 
 
 class StopRendering(Exception):
-    """#stop, or #break outside a loop: rendering ends, output so far is kept."""
+    """#stop: rendering ends, the output so far is kept (collected in ``output`` on the way out)."""
 
-
-class BreakLoop(Exception):
-    """#break inside a macro body called from a loop: leaves the innermost loop."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.output = ""
 
 
 # ----- rendering references -----------------------------------------------------------
@@ -178,13 +178,18 @@ def greater_or_equal(left: Any, right: Any) -> bool:
     return _is_number(left) and _is_number(right) and left >= right
 
 
-def add(left: Any, right: Any) -> Any:
-    """``+``: numbers add (ints widen without overflow); a String on either side concatenates."""
+def add(left: Any, right: Any, left_source: str | None = None, right_source: str | None = None) -> Any:
+    """``+``: numbers add (ints widen without overflow); a String on either side concatenates,
+    a null reference then contributing its source text."""
     if _is_number(left) and _is_number(right):
         return left + right
-    if left is None or right is None:
-        return None
     if type(left) is str or type(right) is str:
+        if left is None:
+            left = left_source
+        if right is None:
+            right = right_source
+        if left is None or right is None:
+            return None
         return text_of(left) + text_of(right)
     return None
 
@@ -399,7 +404,7 @@ GENERATED_CODE_NAMES = {
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
     "make_range": make_range, "iteration_items": iteration_items, "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
-    "StopRendering": StopRendering, "BreakLoop": BreakLoop, "Block": Block, "MacroArgument": MacroArgument,
+    "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
     "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
     "call_macro": call_macro, "evaluate_text": evaluate_text, "resource_not_found": resource_not_found,
 }

@@ -1,0 +1,99 @@
+"""The engine's API: Template, Engine cache, errors with template positions, generated code."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from vtl import VTLRuntimeError, VTLSyntaxError
+from vtl.engine import Engine, Template
+from vtl.parser import lark_parser
+
+
+def render(source: str, context: dict | None = None, dialect: str = "velocity") -> str:
+    return Template(source, dialect=dialect).render(context)
+
+
+def test_grammar_builds_in_strict_mode():
+    assert lark_parser(strict=True) is not None
+
+
+def test_plain_render():
+    assert render("Hello $name!", {"name": "Ada"}) == "Hello Ada!"
+
+
+def test_undefined_prints_source_in_velocity_and_nothing_in_apigateway():
+    assert render("[$x.y]") == "[$x.y]"
+    assert render("[$x.y]", dialect="apigateway") == "[]"
+
+
+def test_syntax_error_names_line_column_and_shows_the_line():
+    with pytest.raises(VTLSyntaxError) as caught:
+        Template("line one\n#if(true x#end", dialect="velocity")
+    error = caught.value
+    assert (error.line, error.column) == (2, 10)
+    assert "#if(true x#end" in str(error)
+    assert "line 2, column 10" in str(error)
+
+
+def test_unclosed_directive_is_a_syntax_error_at_eof():
+    with pytest.raises(VTLSyntaxError) as caught:
+        Template("#if(true)open")
+    assert caught.value.line == 1
+
+
+def test_runtime_error_names_the_template_line():
+    template = Template("a\nb\n$l[5]", dialect="velocity")
+    with pytest.raises(VTLRuntimeError) as caught:
+        template.render({"l": [1]})
+    assert caught.value.line == 3
+    assert "IndexOutOfBounds" in str(caught.value)
+
+
+def test_macro_recursion_limit_is_an_error_not_a_crash():
+    with pytest.raises(VTLRuntimeError, match="depth"):
+        render("#macro(r)#r()#end#r()")
+
+
+def test_stop_keeps_output_so_far_also_from_evaluate():
+    assert render("a#evaluate('b#stop c')d") == "ab"
+
+
+def test_engine_caches_compiled_templates():
+    engine = Engine("velocity")
+    first = engine.compiled("$a")
+    assert engine.compiled("$a") is first
+    assert engine.fingerprint.startswith("vtl-")
+
+
+def test_show_code_is_python_calling_runtime_helpers():
+    code = Template("#if($a)$a.b#end", dialect="velocity").python_source
+    assert "def render_template(state, write, arguments):" in code
+    assert "is_truthy(" in code and "get_property(" in code
+    compile(code, "<check>", "exec")
+
+
+def test_template_text_cannot_inject_python():
+    hostile = '"""\'\'\'\\\n\'); import os; (\'#set($x = "\'); import os #")$x'
+    assert render(hostile) == '"""\'\'\'\\\n\'); import os; (\'\'); import os #'
+
+
+def test_python_internals_are_unreachable():
+    assert render("$x.__class__ ${x.__class__.__name__} $x.__len__()", {"x": "a"}) == \
+        "$x.__class__ ${x.__class__.__name__} $x.__len__()"
+
+
+def test_one_template_renders_from_many_threads():
+    template = Template("#foreach($i in [1..50])$i#end-$n", dialect="velocity")
+    expected = {n: "".join(str(i) for i in range(1, 51)) + f"-{n}" for n in range(40)}
+    results: dict[int, str] = {}
+
+    def work(n: int) -> None:
+        results[n] = template.render({"n": n})
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == expected
