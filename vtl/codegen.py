@@ -60,7 +60,11 @@ class CodeGenerator:
                 positions.append(span)
             lines.append("")
             positions.append(None)
-        entries = ", ".join(f"{name!r}: ({function}, {parameters!r})" for name, function, parameters in self.macros)
+        # The first definition of a name wins: Velocity rejects inline macros that replace one.
+        first: dict[str, str] = {}
+        for name, function, parameters in self.macros:
+            first.setdefault(name, f"({function}, {parameters!r})")
+        entries = ", ".join(f"{name!r}: {definition}" for name, definition in first.items())
         lines.append(f"MACROS = {{{entries}}}")
         positions.append(None)
         return GeneratedModule("\n".join(lines) + "\n", positions)

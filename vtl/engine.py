@@ -96,7 +96,8 @@ class Template:
 
     def _evaluate(self, text: str, state: RenderState) -> str:
         compiled = self.engine.compiled(text, "#evaluate")
-        state.macros.update(compiled.macros)
+        for name, macro in compiled.macros.items():
+            state.macros.setdefault(name, macro)  # an existing macro is never replaced
         return run(compiled, state)
 
 

@@ -39,12 +39,12 @@ from types import MappingProxyType
 from typing import Any
 
 from . import model_rules as rules
-from .model_rules import IntegrationValidationError, Problem
+from .model_rules import IntegrationValidationError, Problem, method_response_mismatches
 
 __all__ = [
     "ApiSettings", "Integration", "IntegrationResponse", "IntegrationValidationError",
     "MethodResponse", "Problem", "TlsConfig", "apply_integration_response_patch", "apply_patch",
-    "method_responses_from_aws_json",
+    "method_response_mismatches", "method_responses_from_aws_json",
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -98,17 +98,14 @@ class _Reader:
         value = self.data.get(key)
         return default if value is None else value  # the rules check the type and range
 
-    def string_map(self, key: str, *, values_may_be_null: bool = False) -> Mapping[str, Any]:
+    def string_map(self, key: str) -> Mapping[str, Any]:
         value = self.data.get(key)
         if value is None:
             return _EMPTY
         if not isinstance(value, Mapping):
             self.note(key, f"must be a JSON object, not {rules.json_type(value)}")
             return _EMPTY
-        for name, item in value.items():
-            if not (isinstance(item, str) or (item is None and values_may_be_null)):
-                self.note(f"{key}.{name}", f"must be a string, not {rules.json_type(item)}")
-        return _frozen_map(value)
+        return _frozen_map(value)  # the rules check the entries
 
     def string_list(self, key: str) -> tuple[Any, ...]:
         value = self.data.get(key)
@@ -176,7 +173,7 @@ class IntegrationResponse:
         return cls(status_code=status_code,
                    selection_pattern=reader.string("selectionPattern"),
                    response_parameters=reader.string_map("responseParameters"),
-                   response_templates=reader.string_map("responseTemplates", values_may_be_null=True),
+                   response_templates=reader.string_map("responseTemplates"),
                    content_handling=reader.string("contentHandling", rules.CONTENT_HANDLINGS))
 
     def to_aws_json(self) -> dict[str, Any]:
@@ -306,7 +303,9 @@ class Integration:
         """
         problems: list[Problem] = []
         integration = cls._read(data, problems, resource_id)
-        rules.raise_if_any(problems + integration.problems(strict=strict))
+        if isinstance(data, Mapping):  # else there is nothing more to say than that it is no object
+            problems += integration.problems(strict=strict)
+        rules.raise_if_any(problems)
         return integration
 
     @classmethod
@@ -327,7 +326,7 @@ class Integration:
             integration_target=reader.string("integrationTarget"),
             credentials=reader.string("credentials"),
             request_parameters=reader.string_map("requestParameters"),
-            request_templates=reader.string_map("requestTemplates", values_may_be_null=True),
+            request_templates=reader.string_map("requestTemplates"),
             passthrough_behavior=(reader.string("passthroughBehavior", rules.PASSTHROUGH_BEHAVIORS)
                                   or rules.DEFAULT_PASSTHROUGH_BEHAVIOR),
             content_handling=reader.string("contentHandling", rules.CONTENT_HANDLINGS),
@@ -405,7 +404,7 @@ def _entries_by_status(value: object) -> list[tuple[str, object, str | None]] | 
 
 def _status_label(item: object, index: int) -> str:
     status_code = item.get("statusCode") if isinstance(item, Mapping) else None
-    return str(status_code) if isinstance(status_code, (str, int)) else f"[{index}]"
+    return str(status_code) if isinstance(status_code, (str, int)) else str(index)
 
 
 def _read_integration_responses(reader: _Reader, problems: list[Problem]) -> Mapping[str, IntegrationResponse]:
@@ -424,10 +423,10 @@ def _read_integration_responses(reader: _Reader, problems: list[Problem]) -> Map
         if response.status_code is None:
             problems.append(Problem(prefix + "statusCode", "is required"))
             continue
-        if response.status_code in responses:
+        if (key or response.status_code) in responses:
             problems.append(Problem(prefix + "statusCode", f"{response.status_code} appears twice: an "
                                                            f"integration has one response per status code"))
-        responses[str(response.status_code)] = response
+        responses[key or str(response.status_code)] = response  # a mismatched key is reported by the rules
     return _frozen_map(responses)
 
 

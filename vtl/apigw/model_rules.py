@@ -14,9 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import regex
-
-from vtl.errors import VTLError
+from vtl.errors import JavaException, VTLError
+from vtl.runtime.javaregex import compile_java
 
 # --- the vocabulary -------------------------------------------------------------------------
 
@@ -324,15 +323,13 @@ def status_code_problem(status_code: object) -> str | None:
 
 
 def selection_pattern_problem(pattern: str) -> str | None:
-    """API Gateway compiles selection patterns as Java regular expressions.
-
-    Python's ``regex`` module accepts nearly the same syntax; it stands in for Java's
-    compiler here, so a pattern only Java accepts (``\\Q...\\E``) may be flagged.
-    """
+    """API Gateway compiles selection patterns with java.util.regex; so does the pipeline,
+    through the project's one Java regex translator."""
     try:
-        regex.compile(pattern)
-    except regex.error as error:
-        return f"Invalid selection pattern specified ({pattern!r} is not a valid regular expression: {error})"
+        compile_java(pattern)
+    except JavaException as error:
+        reason = error.message.splitlines()[0] if error.message else error.java_class
+        return f"{pattern!r} is not a valid Java regular expression ({reason})"
     return None
 
 

@@ -107,6 +107,13 @@ def get_index(target: Any, key: Any) -> Any:
         return target[position]
     if isinstance(target, dict):
         return target.get(key)
+    if type(key) is int and key < 0:
+        # Velocity counts a negative index from size(); without size() it is an error.
+        size = find_and_call(target, "size", ())
+        if size is NO_SUCH_METHOD:
+            raise VTLRuntimeError(f"A 'size()' method required for negative value {key} does not exist "
+                                  f"for class '{class_of(target).name}'")
+        key += size
     result = find_and_call(target, "get", (key,))
     return None if result is NO_SUCH_METHOD else result
 

@@ -1,0 +1,137 @@
+"""``$context``: the request's context variables (spec/apigateway.md §3, §4).
+
+Built once per invocation and handed to both the request and the response render, so what a
+request template writes into ``requestOverride``/``responseOverride`` is still there for the
+response template and for the pipeline.
+
+Every value has a fixed default, so renders are reproducible; the request's ``context`` object
+overrides any of them (nested ``identity``/``authorizer``/overrides are merged key by key).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Mapping
+
+from ..runtime.objects import JavaObject
+from ..runtime.values import to_java_string
+from .request import Request
+
+
+class ContextMap(dict, JavaObject):
+    """A map of ``$context``: it answers get/keySet/put like any map, but prints nothing.
+
+    Recorded: ``"$context.get('identity')"`` and the empty override maps render as empty
+    text, where a plain LinkedHashMap would print ``{...}``.
+    """
+
+    __slots__ = ()
+    java_class_name = "java.util.Map"
+
+    def java_to_string(self) -> str:
+        return ""
+
+
+# Recorded $context.keySet() order (no authorizer): LocalStack snapshot test_sqs_amz_json_protocol.
+CONTEXT_KEYS = ("resourceId", "resourcePath", "httpMethod", "extendedRequestId", "requestTime",
+                "path", "accountId", "protocol", "requestOverride", "stage", "domainPrefix",
+                "requestTimeEpoch", "requestId", "identity", "domainName", "deploymentId",
+                "responseOverride", "apiId")
+IDENTITY_KEYS = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "sourceIp",
+                 "principalOrgId", "accessKey", "cognitoAuthenticationType",
+                 "cognitoAuthenticationProvider", "userArn", "userAgent", "user")
+
+DEFAULT_API_ID = "abcdef1234"
+DEFAULT_STAGE = "test"
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+DEFAULT_EXTENDED_REQUEST_ID = "AbCdEfGhIjKlMnO="
+DEFAULT_RESOURCE_ID = "abc123"
+DEFAULT_DEPLOYMENT_ID = "d1e2f3"
+DEFAULT_SOURCE_IP = "127.0.0.1"
+DEFAULT_REQUEST_TIME_EPOCH = 1_700_000_000_000  # 14/Nov/2023:22:13:20 +0000
+REGION = "us-east-1"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def create_context(request: Request) -> ContextMap:
+    """The ``$context`` map for one invocation."""
+    overrides = dict(request.context)
+    api_id = str(overrides.get("apiId", DEFAULT_API_ID))
+    stage = str(overrides.get("stage", DEFAULT_STAGE))
+    epoch = _epoch_millis(overrides)
+    domain_name = str(overrides.get("domainName", f"{api_id}.execute-api.{REGION}.amazonaws.com"))
+    values = {
+        "resourceId": DEFAULT_RESOURCE_ID,
+        "resourcePath": request.path,
+        "httpMethod": request.method,
+        "extendedRequestId": DEFAULT_EXTENDED_REQUEST_ID,
+        "requestTime": clf_time(epoch),
+        "path": f"/{stage}{request.path}",
+        "accountId": DEFAULT_ACCOUNT_ID,
+        "protocol": "HTTP/1.1",
+        "requestOverride": _override_maps(("path", "header", "querystring"), overrides.get("requestOverride")),
+        "stage": stage,
+        "domainPrefix": domain_name.split(".", 1)[0],
+        "requestTimeEpoch": epoch,
+        "requestId": DEFAULT_REQUEST_ID,
+        "identity": _identity(request, overrides.get("identity")),
+        "domainName": domain_name,
+        "deploymentId": DEFAULT_DEPLOYMENT_ID,
+        "responseOverride": _override_maps(("header",), overrides.get("responseOverride")),
+        "apiId": api_id,
+    }
+    context = ContextMap(values)
+    nested = {"requestOverride", "responseOverride", "identity", "authorizer"}
+    for key, value in overrides.items():
+        if key not in nested:
+            context[key] = value
+    if overrides.get("authorizer") is not None:
+        context["authorizer"] = _authorizer(overrides["authorizer"])
+    return context
+
+
+def clf_time(epoch_millis: int) -> str:
+    """requestTime in Common Log Format, always UTC: ``dd/MMM/yyyy:HH:mm:ss +0000``."""
+    moment = _dt.datetime.fromtimestamp(epoch_millis / 1000, tz=_dt.timezone.utc)
+    return f"{moment.day:02d}/{_MONTHS[moment.month - 1]}/{moment.year}:{moment:%H:%M:%S} +0000"
+
+
+def _epoch_millis(overrides: Mapping[str, Any]) -> int:
+    if overrides.get("requestTimeEpoch") is not None:
+        return int(overrides["requestTimeEpoch"])
+    if overrides.get("requestTime"):
+        parsed = _dt.datetime.strptime(str(overrides["requestTime"]).replace(" +0000", ""), "%d/%b/%Y:%H:%M:%S")
+        return int(parsed.replace(tzinfo=_dt.timezone.utc).timestamp() * 1000)
+    return DEFAULT_REQUEST_TIME_EPOCH
+
+
+def _identity(request: Request, override: Mapping[str, Any] | None) -> ContextMap:
+    # Unauthenticated callers: every field is null except the source IP and the User-Agent.
+    identity = ContextMap.fromkeys(IDENTITY_KEYS)
+    identity["sourceIp"] = DEFAULT_SOURCE_IP
+    identity["userAgent"] = request.header("User-Agent")
+    identity.update(override or {})
+    return identity
+
+
+def _override_maps(names: tuple[str, ...], override: Mapping[str, Any] | None) -> ContextMap:
+    maps = ContextMap((name, ContextMap()) for name in names)
+    for name, value in (override or {}).items():
+        maps[name] = ContextMap(value) if isinstance(value, Mapping) else value
+    return maps
+
+
+def _authorizer(raw: Mapping[str, Any]) -> ContextMap:
+    """Authorizer values reach templates as strings (1 -> "1", true -> "true"); claims stay a map."""
+    authorizer = ContextMap()
+    for key, value in raw.items():
+        if key == "claims" and isinstance(value, Mapping):
+            authorizer[key] = ContextMap((k, _stringify(v)) for k, v in value.items())
+        else:
+            authorizer[key] = _stringify(value)
+    return authorizer
+
+
+def _stringify(value: Any) -> Any:
+    return None if value is None else to_java_string(value)

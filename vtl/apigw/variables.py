@@ -1,0 +1,51 @@
+"""The variables API Gateway puts in a mapping template's context."""
+from __future__ import annotations
+
+import base64
+from typing import Any, Mapping
+
+from .context import ContextMap, create_context
+from .input import Input
+from .request import Request
+from .util import Util
+
+REQUEST_PHASE = "request"
+RESPONSE_PHASE = "integration_response"
+_UTIL = Util()  # stateless: one instance serves every render
+
+
+def template_variables(request: Request | Mapping[str, Any] | None, *, phase: str = REQUEST_PHASE,
+                       backend_response: Mapping[str, Any] | None = None,
+                       context: ContextMap | None = None) -> dict[str, Any]:
+    """``{"input", "util", "context", "stageVariables"}`` for one render.
+
+    ``phase`` is ``"request"`` or ``"integration_response"`` (``"response"`` is accepted too).
+    In the response phase ``$input``'s body functions read ``backend_response``; without one,
+    they read the request body, as an echoing backend would answer. Pass the ``context`` of the
+    request render to the response render so overrides written by the first reach the second.
+    """
+    if phase not in (REQUEST_PHASE, RESPONSE_PHASE, "response"):
+        raise ValueError(f"unknown template phase {phase!r}")
+    if not isinstance(request, Request):
+        request = Request.from_dict(request)
+    if context is None:
+        context = create_context(request)
+    payload = request.body_text
+    if phase != REQUEST_PHASE and backend_response is not None:
+        payload = response_body_text(backend_response)
+    return {
+        "input": Input(request, payload),
+        "util": _UTIL,
+        "context": context,
+        "stageVariables": dict(request.stage_variables),
+    }
+
+
+def response_body_text(response: Mapping[str, Any]) -> str:
+    """A backend answer's body as template text (UTF-8; invalid bytes become U+FFFD)."""
+    if response.get("body_base64") is not None:
+        return base64.b64decode(response["body_base64"]).decode("utf-8", "replace")
+    body = response.get("body")
+    if body is None:
+        return ""
+    return body if isinstance(body, str) else bytes(body).decode("utf-8", "replace")
