@@ -488,7 +488,7 @@ def test_a_status_code_appears_once():
 
 @pytest.mark.parametrize("pattern, reason", [
     ("4\\d{2", "Unclosed counted closure near index 5"),
-    ('{"error".*', "Illegal repetition"),  # Python would take the brace literally; Java does not
+    ('{"error".*', "Illegal repetition near index 1"),  # Python would take the brace literally; Java does not
     ("(", "Unclosed group near index 1"),
 ])
 def test_selection_pattern_must_be_a_java_regular_expression(pattern, reason):
@@ -572,6 +572,11 @@ def test_warnings_for_what_aws_accepts_but_ignores_or_fails_on():
     assert [str(w) for w in lambda_by_get.warnings()] == [
         "integrationResponses: 200, 500 all lack a selectionPattern; only one response can be the default",
         "httpMethod: Lambda functions can only be invoked with POST; API Gateway accepts GET but calls fail"]
+    odd_lambda = Integration.from_aws_json(aws(uri="arn:aws:apigateway:us-east-1:lambda:path/functions/f",
+                                               integrationResponses=[{"statusCode": "200"}]))
+    assert [str(w) for w in odd_lambda.warnings()] == [
+        "uri: a Lambda function is invoked through arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/"
+        "FUNCTION_ARN/invocations"]
     assert [str(w) for w in Integration.from_aws_json({"type": "MOCK"}).warnings()] == [
         "integrationResponses: a non-proxy integration without an integration response answers 500 Internal "
         "server error"]

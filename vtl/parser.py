@@ -1,6 +1,7 @@
 """Source text → AST. Builds the Lark parser once; Lark's errors stop here."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -20,8 +21,19 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=None)
 def lark_parser(strict: bool = False) -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer=VTLLexer, propagate_positions=True,
-                maybe_placeholders=False, strict=strict)
+    # The AST is built while parsing (an inline transformer): no intermediate Lark tree.
+    return Lark(grammar_text(), parser="lalr", lexer=VTLLexer, maybe_placeholders=False, strict=strict,
+                transformer=ASTBuilder())
+
+
+class _ParseFrame(threading.local):
+    """The text being parsed, for the builder (parses nest for interpolated strings)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, tuple[int, int], str | None]] = []
+
+
+_frames = _ParseFrame()
 
 
 def parse(source: str, name: str | None = None) -> n.Template:
@@ -32,9 +44,9 @@ def parse(source: str, name: str | None = None) -> n.Template:
 
 def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Block:
     parser = lark_parser()
+    _frames.stack.append((source, origin, name))
     try:
-        tree = parser.parse(source) if origin == (1, 1) else _parse_at(parser, source, origin)
-        return ASTBuilder(source, origin, name).transform(tree).children[0]
+        return parser.parse(source) if origin == (1, 1) else _parse_at(parser, source, origin)
     except VTLSyntaxError as error:
         error.name = error.name or name
         raise _renamed(error, name)
@@ -46,6 +58,8 @@ def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Bl
         raise _syntax_error(error, source, name) from None
     except LarkError as error:  # pragma: no cover - defensive: every Lark error becomes ours
         raise VTLSyntaxError(str(error), 1, 1, name=name) from None
+    finally:
+        _frames.stack.pop()
 
 
 def _parse_at(parser: Lark, source: str, origin: tuple[int, int]):
@@ -106,21 +120,22 @@ def _unquote(token: Token) -> str:
 
 @v_args(inline=True)
 class ASTBuilder(Transformer):
-    """Lark tree → AST nodes. One method per grammar rule."""
+    """Grammar rules → AST nodes, called by the parser as it reduces. One method per rule."""
 
-    def __init__(self, source: str, origin: tuple[int, int], name: str | None) -> None:
-        super().__init__()
-        self.source = source
-        self.origin = origin
-        self.name = name
+    @property
+    def source(self) -> str:
+        return _frames.stack[-1][0]
+
+    @property
+    def name(self) -> str | None:
+        return _frames.stack[-1][2]
 
     # statements
     def start(self, block):
-        from lark import Tree
-        return Tree("start", [block])
+        return block
 
     def block(self, *statements):
-        span = _span(statements[0]) if statements else self.origin
+        span = _span(statements[0]) if statements else _frames.stack[-1][1]
         return n.Block(span, tuple(statements))
 
     def text(self, token):

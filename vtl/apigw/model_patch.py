@@ -166,7 +166,8 @@ def _match_rule(segments: list[str], table: dict[str, _PathRule]) -> tuple[str, 
 
 
 def _escaping_hint(segments: list[str], table: dict[str, _PathRule]) -> str:
-    if len(segments) > 2 and table.get(segments[0], _PathRule(frozenset(), "")).kind == "map":
+    rule = table.get(segments[0])
+    if len(segments) > 2 and rule is not None and rule.kind == "map":
         return " (write '/' inside a key as ~1, e.g. /requestTemplates/application~1json)"
     return ""
 

@@ -108,7 +108,6 @@ def normalised_enum(value: object, allowed: Iterable[str]) -> object:
 # --- stage variables --------------------------------------------------------------------------
 
 STAGE_VARIABLE_REFERENCE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
-_STAGE_VARIABLE_ONLY = re.compile(r"\$\{stageVariables\.[A-Za-z0-9_]+\}")
 
 
 def without_stage_variables(text: str, stand_in: str = "stagevariable") -> str:
@@ -304,7 +303,7 @@ def credentials_problem(credentials: str) -> str | None:
 
 
 def connection_id_problem(connection_id: str) -> str | None:
-    if VPC_LINK_ID.fullmatch(connection_id) or _STAGE_VARIABLE_ONLY.fullmatch(connection_id):
+    if VPC_LINK_ID.fullmatch(connection_id) or STAGE_VARIABLE_REFERENCE.fullmatch(connection_id):
         return None
     return (f"{connection_id!r} is neither a VPC link id (such as gim7c3) nor a stage variable "
             f"reference such as ${{stageVariables.vpcLinkId}}")
@@ -520,15 +519,19 @@ def integration_warnings(integration) -> list[Problem]:
                                                         f"only one response can be the default"))
     if integration.connection_id and integration.connection_type != "VPC_LINK":
         warnings.append(Problem("connectionId", "is ignored unless the connection type is VPC_LINK"))
-    if kind in AWS_TYPES and integration.http_method not in (None, "POST") and _invokes_lambda(integration):
+    arn = _lambda_arn(integration) if kind in AWS_TYPES else None
+    if arn and integration.http_method not in (None, "POST"):
         warnings.append(Problem("httpMethod", f"Lambda functions can only be invoked with POST; API Gateway "
                                               f"accepts {integration.http_method} but calls fail"))
+    if arn and not arn.is_lambda_invocation:
+        warnings.append(Problem("uri", "a Lambda function is invoked through arn:aws:apigateway:REGION:lambda:"
+                                       "path/2015-03-31/functions/FUNCTION_ARN/invocations"))
     return warnings
 
 
-def _invokes_lambda(integration) -> bool:
+def _lambda_arn(integration) -> IntegrationArn | None:
     arn, _ = parse_integration_arn(without_stage_variables(integration.uri or ""))
-    return arn is not None and arn.service == "lambda"
+    return arn if arn is not None and arn.service == "lambda" else None
 
 
 def method_response_problems(response, field: str, key: str | None = None) -> list[Problem]:
