@@ -19,19 +19,8 @@ import vtl.apigw  # noqa: F401  (registers the apigateway request variables)
 from corpus_cases import CORPUS, load_jsonl
 from vtl.engine import Template
 from vtl.errors import GatewayError
-from vtl.runtime.objects import has_method
 
 CASES = [case for case in load_jsonl(CORPUS / "apigateway.jsonl") if case.get("kind") == "render"]
-
-# Cases that need Java String/Map methods of the runtime (toString, keySet, replaceAll); they
-# run as soon as the runtime provides them.
-NEEDS_RUNTIME_METHODS = {
-    "ls-inpath-tostring": (dict, "toString", 0),
-    "ls-inpath-list-tostring": (dict, "toString", 0),
-    "ls-context-keyset": (dict, "keySet", 0),
-    "doc-escapejs-replaceall": (str, "replaceAll", 2),
-}
-
 
 def lambda_event(rendered: str) -> str:
     """What a Lambda echo sees: an empty payload arrives as the event ``{}``."""
@@ -77,9 +66,6 @@ def check(expected: dict, output: str) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_render_case(case):
-    needed = NEEDS_RUNTIME_METHODS.get(case["id"])
-    if needed and not has_method(*needed):
-        pytest.skip(f"runtime has no {needed[0].__name__}.{needed[1]} yet")
     expected = case["expected"]
     if "status" in expected and "output" not in expected:
         with pytest.raises(GatewayError) as caught:

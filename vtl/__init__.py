@@ -3,4 +3,7 @@ from .errors import GatewayError, JavaException, VTLError, VTLRuntimeError, VTLS
 
 __version__ = "0.1.0"
 
-__all__ = ["GatewayError", "JavaException", "VTLError", "VTLRuntimeError", "VTLSyntaxError", "__version__"]
+from . import apigw  # noqa: E402,F401  (teaches the apigateway dialect about requests)
+from .engine import Engine, Template  # noqa: E402
+
+__all__ = ["Engine", "Template", "GatewayError", "JavaException", "VTLError", "VTLRuntimeError", "VTLSyntaxError", "__version__"]

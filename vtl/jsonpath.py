@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .apigw.json_values import JsonArray, JsonParseError, parse_json_text
-from .runtime.values import java_double_str, java_equals, to_java_string
+from .runtime.values import java_class_name, java_double_str, java_equals, to_java_string
 
 
 class InvalidPathError(Exception):
@@ -225,7 +225,7 @@ class _PathParser:
         cursor = self.cursor
         while cursor.in_bounds() and cursor.char() in _SPACE_CHARS:
             cursor.pos += 1
-        if cursor.char() not in ("$", "@") or not cursor.char():
+        if cursor.char() not in ("$", "@"):
             self.fail("Path must start with '$' or '@'")
         self.tokens.append((ROOT, cursor.char()))
         if cursor.is_tail():
@@ -316,7 +316,7 @@ class _PathParser:
             self.fail(f"Function with arguments is not supported: '{name}'")
         if name not in _FUNCTIONS:
             self.fail(f"Function with name: {name} does not exist.")
-        return close + 1 if close + 1 <= cursor.end else close
+        return close  # Jayway leaves the cursor on ')'; the tail rule ends the path there
 
     def read_bracket_property(self) -> bool:
         cursor = self.cursor
@@ -666,14 +666,7 @@ def _fragment(step: Step) -> str:
 
 
 def _java_type(model: Any) -> str:
-    if model is None:
-        return "null"
-    if isinstance(model, JsonArray):
-        return "net.minidev.json.JSONArray"
-    if isinstance(model, dict):
-        return "java.util.LinkedHashMap"
-    from .runtime.values import java_class_name
-    return java_class_name(model)
+    return "null" if model is None else java_class_name(model)
 
 
 # --- functions (Jayway internal/function) --------------------------------------------------

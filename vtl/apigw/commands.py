@@ -58,9 +58,9 @@ def command_invoke(arguments: argparse.Namespace) -> int:
     if not arguments.integration:
         print("vtl invoke: give --integration FILE (or --batch FILE)", file=sys.stderr)
         return 2
-    case = _case_from_arguments(arguments)
+    case, is_case = _case_from_arguments(arguments)
     try:
-        invocation = _invoke_case(case)
+        invocation = _invoke_case(case, implicit_responses=is_case)
     except VTLError as error:
         print(error_text(error), file=sys.stderr)
         return 1
@@ -86,21 +86,22 @@ def invoke_case(case: dict) -> dict:
     return result
 
 
-def _invoke_case(case: Mapping[str, Any]) -> Invocation:
+def _invoke_case(case: Mapping[str, Any], *, implicit_responses: bool = True) -> Invocation:
     integration = case.get("integration") or {}
-    return invoke(case.get("request") or {}, case_integration(integration),
+    return invoke(case.get("request") or {}, case_integration(integration, implicit_responses=implicit_responses),
                   api=ApiSettings.from_case(case.get("api"), integration),
                   method_responses=case.get("methodResponses"),
                   resource_path=case.get("resourcePath"),
                   backend=case.get("backend_response"))
 
 
-def case_integration(integration: Mapping[str, Any]) -> dict[str, Any]:
+def case_integration(integration: Mapping[str, Any], *, implicit_responses: bool = True) -> dict[str, Any]:
     """The integration of an invoke case, as get-integration JSON (without the case-file
     convenience ``binaryMediaTypes``, and with a default integration response when the case
-    leaves them out)."""
+    leaves them out and ``implicit_responses`` is on)."""
     data = {key: value for key, value in integration.items() if key != "binaryMediaTypes"}
-    if data.get("integrationResponses") is None and data.get("type") not in ("HTTP_PROXY", "AWS_PROXY"):
+    if implicit_responses and data.get("integrationResponses") is None \
+            and data.get("type") not in ("HTTP_PROXY", "AWS_PROXY"):
         data["integrationResponses"] = IMPLICIT_INTEGRATION_RESPONSES
     return data
 
@@ -138,10 +139,12 @@ def _body_json(body: bytes) -> dict[str, str]:
 # --- a single request from the command line ------------------------------------------------------
 
 
-def _case_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
+def _case_from_arguments(arguments: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """The invoke case the options describe, and whether --integration held a whole case
+    (then the batch's conveniences apply; a bare get-integration output is taken as AWS would)."""
     loaded = _json_value(arguments.integration, "--integration")
-    case: dict[str, Any] = dict(loaded) if isinstance(loaded, Mapping) and "integration" in loaded \
-        else {"integration": loaded}
+    is_case = isinstance(loaded, Mapping) and "integration" in loaded
+    case: dict[str, Any] = dict(loaded) if is_case else {"integration": loaded}
     request = dict(case.get("request") or {})
     request.setdefault("method", arguments.method.upper())
     request.setdefault("path", arguments.path)
@@ -161,11 +164,7 @@ def _case_from_arguments(arguments: argparse.Namespace) -> dict[str, Any]:
             case[key] = _json_value(getattr(arguments, option), f"--{option.replace('_', '-')}")
     if arguments.resource_path:
         case["resourcePath"] = arguments.resource_path
-    if "integrationResponses" not in (case.get("integration") or {}):
-        # A real get-integration output without integration responses answers 500, as on AWS.
-        case["integration"] = {**case["integration"], "integrationResponses": {}} \
-            if case["integration"].get("type") not in ("HTTP_PROXY", "AWS_PROXY") else case["integration"]
-    return case
+    return case, is_case
 
 
 def _add_pairs(target: dict, key: str, pairs: list[str], separator: str, *, multi: bool = True) -> None:

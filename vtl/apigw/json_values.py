@@ -13,6 +13,7 @@ one parser, so it is ported state for state, including its error positions and m
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -29,6 +30,13 @@ _STOP_ARRAY = frozenset(",]" + EOI)
 _STOP_KEY = frozenset(":" + EOI)
 _STOP_VALUE = frozenset(",}" + EOI)
 _STOP_X = frozenset(EOI)
+
+# Runs the parser would step over one character at a time; matched at once for speed.
+_BLANK_RUN = re.compile(r"[ \r\n\t]*")            # the explicit whitespace cases of the loops
+_SPACE_RUN = re.compile(r"[\x00-\x19\x1b-\x20]*")  # skipSpace: anything <= ' ' but EOI
+_DIGIT_RUN = re.compile(r"[0-9]*")
+_NQ_RUNS = {stop: re.compile("[^" + re.escape("".join(sorted(stop))) + "]*")
+            for stop in (_STOP_ARRAY, _STOP_KEY, _STOP_VALUE, _STOP_X)}
 
 _SIMPLE_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "b": "\b",
                    "\\": "\\", "/": "/", "'": "'", '"': '"'}
@@ -82,22 +90,36 @@ class _PermissiveParser:
         self.pos += 1
         self.c = self.text[self.pos] if self.pos < self.length else EOI
 
+    def move(self, index: int) -> None:
+        self.pos = index
+        self.c = self.text[index] if index < self.length else EOI
+
+    def skip(self, run: re.Pattern) -> None:
+        end = run.match(self.text, self.pos).end() if self.pos < self.length else self.pos
+        if end != self.pos:
+            self.move(end)
+
+    def skip_blanks(self) -> None:
+        """The ' ', '\\r', '\\n', '\\t' cases of the parser's loops, a whole run at once."""
+        if self.c in " \r\n\t":
+            self.skip(_BLANK_RUN)
+
     def read_no_end(self) -> None:
         self.read()
         if self.pos >= self.length:
             raise self.error(self.pos - 1, "eof", "EOF")
 
     def skip_space(self) -> None:
-        while self.c <= " " and self.c != EOI:
-            self.read()
+        if self.c <= " ":
+            self.skip(_SPACE_RUN)
 
     def skip_digits(self) -> None:
-        while "0" <= self.c <= "9":
-            self.read()
+        if "0" <= self.c <= "9":
+            self.skip(_DIGIT_RUN)
 
     def skip_nq_string(self, stop: frozenset) -> None:
-        while not (self.c == EOI or (ord(self.c) < MAX_STOP and self.c in stop)):
-            self.read()
+        # Stops at a stop character or EOI; every stop character is below MAX_STOP.
+        self.skip(_NQ_RUNS[stop])
 
     def extract_trimmed(self, start: int, stop: int) -> str:
         text = self.text
@@ -137,35 +159,29 @@ class _PermissiveParser:
         return self.read_first()
 
     def read_first(self) -> Any:
-        while True:
-            c = self.c
-            if c in " \r\n\t":
-                self.read()
-                continue
-            if c in ":}]":
-                raise self.error(self.pos, "char", c)
-            if c == "{":
-                return self.read_object()
-            if c == "[":
-                return self.read_array()
-            return self.read_scalar(_STOP_X)
+        self.skip_blanks()
+        c = self.c
+        if c in ":}]":
+            raise self.error(self.pos, "char", c)
+        if c == "{":
+            return self.read_object()
+        if c == "[":
+            return self.read_array()
+        return self.read_scalar(_STOP_X)
 
     def read_value(self, stop: frozenset) -> Any:
         """readMain: a value inside an object or an array."""
-        while True:
-            c = self.c
-            if c in " \r\n\t":
-                self.read()
-                continue
-            if c in ":}]":
-                raise self.error(self.pos, "char", c)
-            if c == "{":
-                return self.read_object()
-            if c == "[":
-                return self.read_array()
-            if c == EOI:
-                raise self.error(self.pos - 1, "eof", "EOF")
-            return self.read_scalar(stop)
+        self.skip_blanks()
+        c = self.c
+        if c in ":}]":
+            raise self.error(self.pos, "char", c)
+        if c == "{":
+            return self.read_object()
+        if c == "[":
+            return self.read_array()
+        if c == EOI:
+            raise self.error(self.pos - 1, "eof", "EOF")
+        return self.read_scalar(stop)
 
     def read_scalar(self, stop: frozenset) -> Any:
         c = self.c
@@ -194,10 +210,9 @@ class _PermissiveParser:
         current = JsonArray()
         self.read()
         while True:
+            self.skip_blanks()
             c = self.c
-            if c in " \r\n\t":
-                self.read()
-            elif c == "]":
+            if c == "]":
                 self.depth -= 1
                 self.read()
                 return current
@@ -215,9 +230,8 @@ class _PermissiveParser:
         current: dict = {}
         while True:
             self.read()
+            self.skip_blanks()
             c = self.c
-            if c in " \r\t\n":
-                continue
             if c in ":][{":
                 raise self.error(self.pos, "char", c)
             if c == "}":

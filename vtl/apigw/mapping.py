@@ -69,11 +69,6 @@ def set_header(headers: MultiValues, name: str, values: list[str]) -> None:
     headers[name] = list(values)
 
 
-def remove_header(headers: MultiValues, name: str) -> None:
-    for key in [key for key in headers if key.lower() == name.lower()]:
-        del headers[key]
-
-
 # --- request side ------------------------------------------------------------------------------
 
 

@@ -125,9 +125,7 @@ def _apply_one(data: dict[str, Any], operation: object, table: dict[str, _PathRu
     segments = [_unescape(segment) for segment in path[1:].split("/")]
     name, rule, rest = _match_rule(segments, table)
     if rule is None:
-        return (f"Invalid patch path  '{path}' specified for op '{op}'. Must be one of: "
-                f"[{', '.join('/' + p + ('/{name}' if r.kind in ('map', 'list') else '') for p, r in table.items())}]"
-                + _escaping_hint(segments, table))
+        return _unknown_path(path, op, segments, table)
     if op not in rule.ops:
         return f"Invalid patch path  '{path}' specified for op '{op}'. Please choose supported operations"
     value = rule.convert(operation.get("value"))
@@ -165,11 +163,14 @@ def _match_rule(segments: list[str], table: dict[str, _PathRule]) -> tuple[str, 
     return head, None, None
 
 
-def _escaping_hint(segments: list[str], table: dict[str, _PathRule]) -> str:
+def _unknown_path(path: str, op: str, segments: list[str], table: dict[str, _PathRule]) -> str:
+    paths = ", ".join(f"/{name}/{{name}}" if rule.kind in ("map", "list") else f"/{name}"
+                      for name, rule in table.items())
+    message = f"Invalid patch path  '{path}' specified for op '{op}'. Must be one of: [{paths}]"
     rule = table.get(segments[0])
     if len(segments) > 2 and rule is not None and rule.kind == "map":
-        return " (write '/' inside a key as ~1, e.g. /requestTemplates/application~1json)"
-    return ""
+        message += " (write '/' inside a key as ~1, e.g. /requestTemplates/application~1json)"
+    return message
 
 
 def _patch_map(data: dict[str, Any], name: str, key: str, op: str, value: Any) -> str | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -229,7 +230,7 @@ class _Call:
             self.endpoint_response = EndpointResponse(self.mock_status(body))
         else:
             self.check_lambda_payload(body)
-            self.endpoint_response = self.call_backend()
+            self.endpoint_response = self.call_backend(echo=_lambda_echo if self.calls_lambda else None)
         return self.integration_response(self.endpoint_response)
 
     def map_request_parameters(self) -> mapping.MappedRequest:
@@ -330,15 +331,22 @@ class _Call:
         self.note(f"Mock integration status: {status}")
         return status
 
+    @property
+    def calls_lambda(self) -> bool:
+        """A Lambda custom integration (type AWS, a lambda:path URI)."""
+        return self.kind == "AWS" and self.integration.is_lambda
+
     def check_lambda_payload(self, body: bytes) -> None:
-        """Lambda takes JSON only: a custom Lambda integration answers 400 otherwise."""
-        if not (self.kind == "AWS" and self.integration.is_lambda and body.strip()):
+        """Lambda takes JSON only: a custom Lambda integration answers 400 otherwise (users'
+        reports: a form-encoded body passed through gives "Could not parse request body into
+        json: ..." and the function is never called)."""
+        if not (self.calls_lambda and body.strip()):
             return
+        text = body.decode("utf-8", "replace")
         try:
-            json.loads(body.decode("utf-8", "replace"))
+            json.loads(text)
         except ValueError as error:
-            raise GatewayAnswer(400, f"Could not parse request body into json: {error}",
-                                "BadRequestException") from None
+            raise GatewayAnswer(400, lambda_payload_error(text, error), "BadRequestException") from None
 
     # --- the response of a non-proxy integration --------------------------------------------
 
@@ -356,7 +364,7 @@ class _Call:
         return self.method_response(status, headers, body)
 
     def select_integration_response(self, endpoint: EndpointResponse) -> IntegrationResponse:
-        if self.kind == "AWS" and self.integration.is_lambda:
+        if self.calls_lambda:
             selector = selection.lambda_error_selector(endpoint.headers, endpoint.body)
         else:
             selector = selection.status_selector(endpoint.status)
@@ -483,6 +491,8 @@ class _Call:
 
     def integration_method(self) -> str:
         method = self.integration.http_method
+        if method is None and self.integration.is_lambda:
+            return "POST"  # the only method Lambda is invoked with; simulated definitions omit it
         return self.request.method if method in (None, "ANY") else method
 
     def integration_uri(self, path_values: Mapping[str, str]) -> tuple[str | None, MultiValues]:
@@ -568,6 +578,11 @@ class _Call:
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def _lambda_echo(integration_request: IntegrationRequest) -> EndpointResponse:
+    """An echoing function: it returns its event, and an empty payload arrives as ``{}``."""
+    return EndpointResponse(200, {"Content-Type": ["application/json"]}, integration_request.body or b"{}")
+
+
 def _lambda_proxy_echo(integration_request: IntegrationRequest) -> EndpointResponse:
     """An echoing proxy function: it returns the event it got as a proxy response's body."""
     result = {"statusCode": 200, "body": integration_request.body.decode("utf-8", "replace")}
@@ -594,15 +609,46 @@ def _override_values(value: Any) -> list[str]:
     return [to_java_string(value)]
 
 
+def lambda_payload_error(text: str, error: ValueError) -> str:
+    """The message of API Gateway's 400 for a Lambda payload that is not JSON.
+
+    API Gateway parses with Jackson and quotes its message. The common case, a body that
+    starts with a bare word (``token=...``, ``some raw data``), is worded as Jackson words it
+    (the word runs while characters are Java identifier parts, at most 256 of them; the column
+    is past the character that ended it). Other syntax errors keep the shape with a plainer
+    description.
+    """
+    position = getattr(error, "pos", 0) or 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    word = re.match(r"[\w$]{1,256}", text[position:])
+    if word and not text[position].isdigit():
+        description = (f"Unrecognized token '{word.group(0)}': was expecting (JSON String, Number, "
+                       f"Array, Object or token 'null', 'true' or 'false')")
+        ended_by_character = len(word.group(0)) < 256 and position + len(word.group(0)) < len(text)
+        column += len(word.group(0)) + (1 if ended_by_character else 0)
+    else:
+        description = getattr(error, "msg", str(error))
+    data = text.encode("utf-8")
+    source = f'"{text}"' if len(data) <= 500 else \
+        f'"{data[:500].decode("utf-8", "ignore")}"[truncated {len(data) - 500} bytes]'
+    return (f"Could not parse request body into json: Could not parse payload into json: {description}\n"
+            f" at [Source: (byte[]){source}; line: {line}, column: {column}]")
+
+
 def _error_type(status: int) -> str:
     return "BadRequestException" if status == 400 else "InternalServerErrorException"
 
 
+LOG_DATA_LIMIT = 1000  # execution logs cut request and response data there
+
+
 def _loggable(body: bytes) -> str:
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         return f"[Binary Data] ({len(body)} bytes)"
+    return text if len(text) <= LOG_DATA_LIMIT else text[:LOG_DATA_LIMIT] + " [TRUNCATED]"
 
 
 def _loggable_headers(headers: Mapping[str, list[str]]) -> str:

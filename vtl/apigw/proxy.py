@@ -21,7 +21,7 @@ from typing import Any
 
 from .content import Payload, decode_base64
 from .input import HIDDEN_HEADERS
-from .mapping import add_response_header, header_values, remove_header, set_header
+from .mapping import add_response_header, header_values, set_header
 from .request import MultiValues, Request
 
 # Headers the edge writes in canonical case whatever the client sent (recorded: "authorization"
@@ -235,8 +235,3 @@ def proxied_response_headers(headers: Mapping[str, list[str]]) -> MultiValues:
         add_response_header(result, name, list(values))
     return result
 
-
-__all__ = [
-    "MalformedProxyResponse", "ProxyResponse", "http_proxy_request_headers", "lambda_event_headers",
-    "lambda_proxy_event", "parse_lambda_proxy_response", "proxied_response_headers", "remove_header",
-]

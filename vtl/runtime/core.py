@@ -9,6 +9,7 @@ import math
 from typing import Any, Callable
 
 from ..errors import JavaException, VTLRuntimeError
+from . import methods  # noqa: F401  (registers the Java methods of built-in values)
 from .objects import NO_SUCH_METHOD, JavaObject, find_and_call, has_method
 from .values import class_of, java_equals, to_java_string
 

@@ -23,6 +23,7 @@ Only Java 8 methods are offered (API Gateway runs Velocity on Java 8): no ``stri
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import struct
@@ -37,6 +38,9 @@ from .values import (INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, class_of, java_class_
 
 #: What a void method returns: Velocity renders a void call as the empty string.
 VOID = ""
+
+#: Default of optional parameters: tells "argument not given" from a null argument.
+_MISSING: Any = object()
 
 _NPE = "java.lang.NullPointerException"
 _NFE = "java.lang.NumberFormatException"
@@ -372,10 +376,10 @@ def _check_bounds(begin: int, end: int, length: int) -> None:
         raise JavaException(_SIOOBE, f"begin {begin}, end {end}, length {length}")
 
 
-def _s_substring(s: str, begin: Any, end: Any = None) -> str:
+def _s_substring(s: str, begin: Any, end: Any = _MISSING) -> str:
     begin = _int_arg(begin)
     units = utf16_units(s)
-    end = len(units) if end is None else _int_arg(end)
+    end = len(units) if end is _MISSING else _int_arg(end)
     _check_bounds(begin, end, len(units))
     return from_utf16(units[begin:end]) if units is not s else s[begin:end]
 
@@ -408,7 +412,7 @@ def _s_code_point_count(s: str, begin: Any, end: Any) -> int:
     return len(from_utf16(units[begin:end]))
 
 
-def _index_target(target: Any, method: str) -> str | None:
+def _index_target(target: Any) -> str | None:
     """indexOf's first argument: an Integer code point or a String (null: NPE)."""
     if _is_integer(target):
         return _code_unit_string(target)
@@ -417,7 +421,7 @@ def _index_target(target: Any, method: str) -> str | None:
 
 def _s_index_of(s: str, target: Any, start: Any = 0) -> int:
     start = _int_arg(start)
-    needle = _index_target(target, "indexOf")
+    needle = _index_target(target)
     units = utf16_units(s)
     if needle is None:
         return -1
@@ -427,10 +431,10 @@ def _s_index_of(s: str, target: Any, start: Any = 0) -> int:
     return units.find(needle, start)
 
 
-def _s_last_index_of(s: str, target: Any, start: Any = None) -> int:
-    needle = _index_target(target, "lastIndexOf")
+def _s_last_index_of(s: str, target: Any, start: Any = _MISSING) -> int:
+    needle = _index_target(target)
     units = utf16_units(s)
-    start = len(units) if start is None else _int_arg(start)
+    start = len(units) if start is _MISSING else _int_arg(start)
     if needle is None or start < 0:
         return -1
     end = min(start + len(needle), len(units))
@@ -521,15 +525,18 @@ def _s_compare_to_ignore_case(s: str, other: Any) -> int:
     return len(a) - len(b)
 
 
-def _s_region_matches(s: str, *args: Any) -> bool:
-    """regionMatches([boolean ignoreCase,] int toffset, String other, int ooffset, int len)."""
-    if len(args) == 5:
-        ignore_case, args = _bool_arg(args[0]), args[1:]
-    elif len(args) == 4:
-        ignore_case = False
-    else:
-        raise NoMatchingOverload
-    toffset, other, ooffset, length = _int_arg(args[0]), args[1], _int_arg(args[2]), _int_arg(args[3])
+def _s_region_matches(s: str, toffset: Any, other: Any, ooffset: Any, length: Any) -> bool:
+    """regionMatches(int toffset, String other, int ooffset, int len)."""
+    return _region_matches(s, False, toffset, other, ooffset, length)
+
+
+def _s_region_matches_case(s: str, ignore_case: Any, toffset: Any, other: Any, ooffset: Any, length: Any) -> bool:
+    """regionMatches(boolean ignoreCase, int toffset, String other, int ooffset, int len)."""
+    return _region_matches(s, _bool_arg(ignore_case), toffset, other, ooffset, length)
+
+
+def _region_matches(s: str, ignore_case: bool, toffset: Any, other: Any, ooffset: Any, length: Any) -> bool:
+    toffset, ooffset, length = _int_arg(toffset), _int_arg(ooffset), _int_arg(length)
     other = utf16_units(_string_arg(other))
     units = utf16_units(s)
     if ooffset < 0 or toffset < 0 or toffset > len(units) - length or ooffset > len(other) - length:
@@ -547,7 +554,7 @@ def _s_concat(s: str, other: Any) -> str:
 
 def _s_replace(s: str, target: Any, replacement: Any) -> str:
     if type(target) is JavaChar:  # replace(char, char)
-        return s.replace(target.value, _char_arg(replacement))
+        return from_utf16(utf16_units(s).replace(target.value, _char_arg(replacement)))
     if type(replacement) is JavaChar:
         raise NoMatchingOverload
     target = _string_arg(target, 'Cannot invoke "java.lang.CharSequence.toString()" because "target" is null')
@@ -580,16 +587,16 @@ def _s_split(s: str, regex: Any, limit: Any = 0) -> list:
     return javaregex.java_split(s, regex, _int_arg(limit))
 
 
-def _s_to_upper_case(s: str, locale: Any = ...) -> str:
-    if locale is not ...:
+def _s_to_upper_case(s: str, locale: Any = _MISSING) -> str:
+    if locale is not _MISSING:
         if locale is None:
             raise JavaException(_NPE)
         raise NoMatchingOverload  # no Locale objects exist in templates
     return s.upper()
 
 
-def _s_to_lower_case(s: str, locale: Any = ...) -> str:
-    if locale is not ...:
+def _s_to_lower_case(s: str, locale: Any = _MISSING) -> str:
+    if locale is not _MISSING:
         if locale is None:
             raise JavaException(_NPE)
         raise NoMatchingOverload
@@ -630,19 +637,13 @@ def _s_join(s: str, delimiter: Any, *elements: Any) -> str:
     return delimiter.join(_string_of(item) for item in items)
 
 
-def _s_format(s: str, template: Any, *args: Any) -> str:
-    """static String.format(format, args...): the common conversions of java.util.Formatter."""
-    from .javaformat import java_format  # noqa: PLC0415  (optional module)
-    return java_format(_string_arg(template), args)
-
-
 _STRING_METHODS: dict[str, Any] = {
     "length": _s_length, "isEmpty": _s_is_empty, "charAt": _s_char_at, "substring": _s_substring,
     "subSequence": _s_sub_sequence, "codePointAt": _s_code_point_at, "codePointBefore": _s_code_point_before,
     "codePointCount": _s_code_point_count, "indexOf": _s_index_of, "lastIndexOf": _s_last_index_of,
     "contains": _s_contains, "startsWith": _s_starts_with, "endsWith": _s_ends_with, "equals": _s_equals,
     "contentEquals": _s_content_equals, "equalsIgnoreCase": _s_equals_ignore_case, "compareTo": _s_compare_to,
-    "compareToIgnoreCase": _s_compare_to_ignore_case, "regionMatches": _s_region_matches, "concat": _s_concat,
+    "compareToIgnoreCase": _s_compare_to_ignore_case, "regionMatches": [_s_region_matches, _s_region_matches_case], "concat": _s_concat,
     "replace": _s_replace, "replaceAll": _s_replace_all, "replaceFirst": _s_replace_first,
     "matches": _s_matches, "split": _s_split, "toUpperCase": _s_to_upper_case,
     "toLowerCase": _s_to_lower_case, "trim": _s_trim, "intern": _s_intern, "valueOf": _s_value_of,
@@ -751,24 +752,28 @@ def _l_set(items: list, index: Any, value: Any) -> Any:
     return old
 
 
-def _l_add(items: list, *args: Any) -> Any:
-    """add(E) returns true; add(int, E) is void."""
-    if len(args) == 1:
-        items.append(args[0])
+def _l_add(items: list, first: Any, second: Any = _MISSING) -> Any:
+    """add(E) returns true; add(int index, E) is void."""
+    if second is _MISSING:
+        items.append(first)
         return True
-    index = _int_arg(args[0])
+    index = _int_arg(first)
     _check_insert_index(index, len(items))
-    items.insert(index, args[1])
+    items.insert(index, second)
     return VOID
 
 
-def _l_add_all(items: list, *args: Any) -> bool:
-    if len(args) == 1:
-        added = list(_collection_arg(args[0], 'Cannot invoke "java.util.Collection.toArray()" because "c" is null'))
+_ADD_ALL_NPE = 'Cannot invoke "java.util.Collection.toArray()" because "c" is null'
+
+
+def _l_add_all(items: list, first: Any, second: Any = _MISSING) -> bool:
+    """addAll(Collection) or addAll(int index, Collection): true when something was added."""
+    if second is _MISSING:
+        added = list(_collection_arg(first, _ADD_ALL_NPE))
         items.extend(added)
         return bool(added)
-    index = _int_arg(args[0])
-    added = list(_collection_arg(args[1], 'Cannot invoke "java.util.Collection.toArray()" because "c" is null'))
+    index = _int_arg(first)
+    added = list(_collection_arg(second, _ADD_ALL_NPE))
     _check_insert_index(index, len(items))
     items[index:index] = added
     return bool(added)
@@ -943,11 +948,11 @@ def _m_put_all(mapping: dict, other: Any) -> str:
     return VOID
 
 
-def _m_remove(mapping: dict, key: Any, *expected: Any) -> Any:
+def _m_remove(mapping: dict, key: Any, expected: Any = _MISSING) -> Any:
     """remove(key) returns the removed value; remove(key, value) returns whether it removed."""
     stored = _find_key(mapping, key)
-    if expected:
-        if stored is _ABSENT or not _values_equal(mapping[stored], expected[0]):
+    if expected is not _MISSING:
+        if stored is _ABSENT or not _values_equal(mapping[stored], expected):
             return False
         del mapping[stored]
         return True
@@ -961,17 +966,17 @@ def _values_equal(a: Any, b: Any) -> bool:
     return a is None and b is None or a is not None and java_equals(a, b)
 
 
-def _m_replace(mapping: dict, key: Any, *args: Any) -> Any:
+def _m_replace(mapping: dict, key: Any, value: Any, new_value: Any = _MISSING) -> Any:
     """replace(key, value) returns the old value; replace(key, old, new) whether it replaced."""
     stored = _find_key(mapping, key)
-    if len(args) == 1:
+    if new_value is _MISSING:
         if stored is _ABSENT:
             return None
-        old, mapping[stored] = mapping[stored], args[0]
+        old, mapping[stored] = mapping[stored], value
         return old
-    if stored is _ABSENT or not _values_equal(mapping[stored], args[0]):
+    if stored is _ABSENT or not _values_equal(mapping[stored], value):
         return False
-    mapping[stored] = args[1]
+    mapping[stored] = new_value
     return True
 
 
@@ -1004,7 +1009,7 @@ def _m_entry_set(mapping: dict) -> list:
 _MAP_METHODS: dict[str, Any] = {
     "get": _m_get, "getOrDefault": _m_get_or_default, "containsKey": _m_contains_key,
     "containsValue": _m_contains_value, "put": _m_put, "putIfAbsent": _m_put_if_absent, "putAll": _m_put_all,
-    "remove": [_m_remove], "replace": _m_replace, "size": _m_size, "isEmpty": _m_is_empty, "clear": _m_clear,
+    "remove": _m_remove, "replace": _m_replace, "size": _m_size, "isEmpty": _m_is_empty, "clear": _m_clear,
     "keySet": _m_key_set, "values": _m_values, "entrySet": _m_entry_set,
 }
 
@@ -1044,12 +1049,11 @@ def _integer_kind(value: Any) -> str:
 def _only(*kinds: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Restrict an int method to receivers of some Java classes (parseInt is Integer's only)."""
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)  # keeps the signature, hence the arity find_and_call sees
         def method(receiver: Any, *args: Any) -> Any:
             if _integer_kind(receiver) not in kinds:
                 raise NoMatchingOverload
             return function(receiver, *args)
-        method.__signature__ = __import__("inspect").signature(function)  # keeps the arity
-        method.__name__ = function.__name__
         return method
     return decorate
 
@@ -1104,21 +1108,17 @@ def _n_compare_to(n: int, other: Any) -> int:
 
 
 @_only(*_ANY_INTEGER)
-def _n_to_string(n: int, *args: Any) -> str:
-    """toString(); static toString(int|long) and toString(int|long, radix); BigInteger.toString(radix)."""
+def _n_to_string(n: int, value: Any = _MISSING, radix: Any = _MISSING) -> str:
+    """toString(); static toString(int|long[, radix]); BigInteger's toString(radix)."""
     kind = _integer_kind(n)
-    if not args:
+    if value is _MISSING:
         return str(n)
     if kind == "BigInteger":
-        if len(args) != 1:
+        if radix is not _MISSING:
             raise NoMatchingOverload
-        return _to_radix(n, _int_arg(args[0]))
-    value = _int_arg(args[0]) if kind == "Integer" else _long_arg(args[0])
-    if len(args) == 1:
-        return str(value)
-    if len(args) == 2:
-        return _to_radix(value, _int_arg(args[1]))
-    raise NoMatchingOverload
+        return _to_radix(n, _int_arg(value))
+    value = _int_arg(value) if kind == "Integer" else _long_arg(value)
+    return str(value) if radix is _MISSING else _to_radix(value, _int_arg(radix))
 
 
 def _to_radix(value: int, radix: int) -> str:
@@ -1199,13 +1199,13 @@ def _n_parse_long(n: int, text: Any, radix: Any = 10) -> int:
 
 
 @_only(*_PRIMITIVE_INTEGER)
-def _n_value_of(n: int, value: Any, radix: Any = None) -> int:
+def _n_value_of(n: int, value: Any, radix: Any = _MISSING) -> int:
     """static valueOf(String[, radix]) or valueOf(int|long)."""
     kind = _integer_kind(n)
     low, high = (INT_MIN, INT_MAX) if kind == "Integer" else (LONG_MIN, LONG_MAX)
-    if radix is None and type(value) is int:
+    if radix is _MISSING and type(value) is int:
         return _int_arg(value) if kind == "Integer" else _long_arg(value)
-    return _parse_integer(value, 10 if radix is None else _int_arg(radix), low, high)
+    return _parse_integer(value, 10 if radix is _MISSING else _int_arg(radix), low, high)
 
 
 def _integer_binary(operation: Callable[[int, int], int]) -> Callable[..., int]:
@@ -1220,17 +1220,17 @@ def _integer_binary(operation: Callable[[int, int], int]) -> Callable[..., int]:
 
 
 @_only(*_ANY_INTEGER)
-def _n_signum(n: int, *args: Any) -> int:
+def _n_signum(n: int, value: Any = _MISSING) -> int:
     """BigInteger.signum() or static Integer/Long.signum(x)."""
     kind = _integer_kind(n)
     if kind == "BigInteger":
-        if args:
+        if value is not _MISSING:
             raise NoMatchingOverload
         value = n
+    elif value is _MISSING:
+        raise NoMatchingOverload
     else:
-        if len(args) != 1:
-            raise NoMatchingOverload
-        value = _int_arg(args[0]) if kind == "Integer" else _long_arg(args[0])
+        value = _int_arg(value) if kind == "Integer" else _long_arg(value)
     return (value > 0) - (value < 0)
 
 
@@ -1302,18 +1302,14 @@ def _d_compare_to(d: float, other: Any) -> int:
     return _double_compare(d, other)
 
 
-def _d_is_nan(d: float, *args: Any) -> bool:
+def _d_is_nan(d: float, value: Any = _MISSING) -> bool:
     """isNaN() or static isNaN(double)."""
-    value = d if not args else _double_arg(args[0])
-    if len(args) > 1:
-        raise NoMatchingOverload
+    value = d if value is _MISSING else _double_arg(value)
     return value != value
 
 
-def _d_is_infinite(d: float, *args: Any) -> bool:
-    value = d if not args else _double_arg(args[0])
-    if len(args) > 1:
-        raise NoMatchingOverload
+def _d_is_infinite(d: float, value: Any = _MISSING) -> bool:
+    value = d if value is _MISSING else _double_arg(value)
     return math.isinf(value)
 
 
@@ -1336,13 +1332,11 @@ def parse_java_double(text: Any) -> float:
         raise JavaException(_NFE, "empty String")
     if not _JAVA_DOUBLE.fullmatch(trimmed):
         raise JavaException(_NFE, f'For input string: "{text}"')
-    body = trimmed.rstrip("fFdD") if "x" not in trimmed.lower() else trimmed[:-1] if trimmed[-1] in "fFdD" else trimmed
-    if "x" in body.lower():
-        sign = -1.0 if body.startswith("-") else 1.0
-        return sign * float.fromhex(body.lstrip("+-"))
-    if body.lstrip("+-") in ("NaN", "Infinity"):
-        return float(body.replace("Infinity", "inf").replace("NaN", "nan"))
-    return float(body)
+    if trimmed[-1] in "fFdD":  # a type suffix (hex floats end with exponent digits)
+        trimmed = trimmed[:-1]
+    if "x" in trimmed or "X" in trimmed:
+        return float.fromhex(trimmed)
+    return float(trimmed)  # also reads NaN and [+-]Infinity
 
 
 def _d_parse_double(d: float, text: Any) -> float:
@@ -1356,13 +1350,9 @@ def _d_value_of(d: float, value: Any) -> float:
     return _double_arg(value)
 
 
-def _d_to_string(d: float, *args: Any) -> str:
+def _d_to_string(d: float, value: Any = _MISSING) -> str:
     """toString() or static toString(double)."""
-    if not args:
-        return to_java_string(d)
-    if len(args) > 1:
-        raise NoMatchingOverload
-    return to_java_string(_double_arg(args[0]))
+    return to_java_string(d if value is _MISSING else _double_arg(value))
 
 
 def _double_binary(operation: Callable[[float, float], Any]) -> Callable[..., Any]:
@@ -1427,12 +1417,10 @@ def _b_value_of(b: bool, value: Any) -> bool:
     raise NoMatchingOverload
 
 
-def _b_to_string(b: bool, *args: Any) -> str:
-    if not args:
-        return "true" if b else "false"
-    if len(args) > 1:
-        raise NoMatchingOverload
-    return "true" if _bool_arg(args[0]) else "false"
+def _b_to_string(b: bool, value: Any = _MISSING) -> str:
+    """toString() or static toString(boolean)."""
+    value = b if value is _MISSING else _bool_arg(value)
+    return "true" if value else "false"
 
 
 def _boolean_binary(operation: Callable[[bool, bool], Any]) -> Callable[..., Any]:
