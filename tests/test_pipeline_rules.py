@@ -628,3 +628,31 @@ def test_lambda_proxy_needs_post():
 def test_lambda_proxy_echo_backend_returns_the_event():
     answer = invoke({"method": "GET", "path": "/x"}, lambda_proxy(), backend={"status": 200, "echo": True})
     assert answer.status == 200 and json.loads(answer.body)["path"] == "/x"
+
+
+# --- backend callables ----------------------------------------------------------------------------
+
+def test_backend_callable_timeout_and_connection_errors():
+    def slow(integration_request):
+        raise TimeoutError()
+
+    def unreachable(integration_request):
+        raise ConnectionRefusedError("connection refused")
+
+    timed_out = invoke({"method": "GET", "path": "/"}, http(), backend=slow)
+    assert timed_out.status == 504 and json.loads(timed_out.body) == {"message": "Endpoint request timed out"}
+    assert invoke({"method": "GET", "path": "/"}, http(), backend=unreachable).status == 500
+
+
+def test_backend_callable_sees_the_integration_request():
+    seen = []
+
+    def backend(integration_request):
+        seen.append(integration_request)
+        return EndpointResponse(201, {"Content-Type": ["text/plain"]}, b"created")
+
+    integration = http(integrationResponses={"201": {"statusCode": "201", "selectionPattern": "201"}})
+    result = invoke(post("{}", "application/json"), integration, backend=backend)
+    assert result.status == 201 and result.body == b"created"
+    assert seen[0].method == "POST" and seen[0].uri == "https://backend.example.com/items"
+    assert result.endpoint_response.status == 201

@@ -147,13 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Modules that add commands of their own with ``add_commands(subparsers)``: each command
+#: lives with the part it drives (the pipeline's ``invoke``, the gateway's ``serve``, ...).
+COMMAND_MODULES = ("vtl.apigw.commands", "vtl.bench", "vtl.gateway.commands", "vtl.testing.commands")
+
+
 def _extensions() -> Iterable[Callable[[Any], None]]:
-    """Commands that live with the parts they drive (the pipeline adds ``invoke``)."""
-    try:
-        from .apigw.commands import add_commands
-    except ImportError:
-        return ()
-    return (add_commands,)
+    import importlib
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                continue  # that part is not installed in this tree
+            raise
+        yield module.add_commands
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -535,12 +535,24 @@ class _Call:
     def call_backend(self, echo: Callable[[IntegrationRequest], EndpointResponse] | None = None) -> EndpointResponse:
         answer = self.backend
         if callable(answer) and not isinstance(answer, (Mapping, EndpointResponse)):
-            answer = answer(self.integration_request)
+            answer = self.ask_backend(answer)
         endpoint = EndpointResponse.of(answer, self.integration_request, echo)
         self.note(f"Received response. Status: {endpoint.status}")
         self.note(f"Endpoint response headers: {_loggable_headers(endpoint.headers)}")
         self.note(f"Endpoint response body before transformations: {_loggable(endpoint.body)}")
         return endpoint
+
+    def ask_backend(self, backend: Callable[[IntegrationRequest], Any]) -> Any:
+        """Call a backend callable. An emulator's backend reports a timeout with TimeoutError
+        (API Gateway: 504 "Endpoint request timed out") and an unreachable endpoint with
+        ConnectionError (500, as the integration failures recorded on AWS)."""
+        try:
+            return backend(self.integration_request)
+        except TimeoutError:
+            raise GatewayAnswer(504, "Endpoint request timed out", "InternalServerErrorException",
+                                "Execution failed due to a timeout error") from None
+        except ConnectionError as error:
+            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
 
     def note_integration_request(self, integration_request: IntegrationRequest) -> None:
         self.note(f"Endpoint request URI: {integration_request.uri}")
