@@ -10,7 +10,7 @@ from . import __version__
 from .codegen import CODEGEN_VERSION
 from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
-from .errors import GatewayError, JavaException, VTLError, VTLRuntimeError, VTLSyntaxError
+from .errors import GatewayError, JavaException, VTLError, VTLInternalError, VTLRuntimeError, VTLSyntaxError
 from .runtime.core import RenderState, StopRendering
 
 
@@ -120,11 +120,13 @@ def run(compiled: CompiledTemplate, state: RenderState) -> str:
     except RecursionError as error:
         raise _positioned(compiled, error.__traceback__, "recursion too deep") from None
     except Exception as error:  # a bug of ours still reaches the caller as a template error
-        raise _positioned(compiled, error.__traceback__, f"{type(error).__name__}: {error}") from None
+        raise _positioned(compiled, error.__traceback__, f"internal error: {type(error).__name__}: {error}",
+                          VTLInternalError) from None
     return "".join(out)
 
 
-def _positioned(compiled: CompiledTemplate, trace, message: str) -> VTLRuntimeError:
+def _positioned(compiled: CompiledTemplate, trace, message: str,
+                kind: type[VTLRuntimeError] = VTLRuntimeError) -> VTLRuntimeError:
     line, column = compiled.position_of(trace) or (0, 0)
     snippet = compiled.source_lines[line - 1] if 0 < line <= len(compiled.source_lines) else ""
-    return VTLRuntimeError(message, line, column, snippet, None)
+    return kind(message, line, column, snippet, None)

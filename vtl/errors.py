@@ -30,6 +30,11 @@ class VTLRuntimeError(VTLError):
         super().__init__(text)
 
 
+class VTLInternalError(VTLRuntimeError):
+    """A bug of the engine met while rendering: still a template error for the caller (with the
+    template position), but the fuzz tests treat it as a failure."""
+
+
 class JavaException(Exception):
     """Raised by a Java-like method the way the Java method would throw.
 

@@ -193,7 +193,8 @@ class _Call:
         # One $context per call: what the request template writes into the override maps is
         # read by the response template and by the method response.
         self.context = create_context(request)
-        self.context["resourcePath"] = self.resource_path
+        if resource_path and "resourcePath" not in request.context:
+            self.context["resourcePath"] = resource_path
         self.integration_request: IntegrationRequest | None = None
         self.endpoint_response: EndpointResponse | None = None
         self.log: list[str] = []
@@ -204,7 +205,7 @@ class _Call:
 
     def run(self) -> Invocation:
         self.note(f"Starting execution for request: {self.context['requestId']}")
-        self.note(f"HTTP Method: {self.request.method}, Resource Path: {self.request.path}")
+        self.note(f"HTTP Method: {self.request.method}, Resource Path: {self.context.get('resourcePath')}")
         try:
             if self.kind == "AWS_PROXY":
                 return self.run_lambda_proxy()

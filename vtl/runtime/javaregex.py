@@ -1141,8 +1141,9 @@ def _replace(text: str, java_pattern: JavaPattern, replacement: str | None, limi
     template = None
     for count, match in enumerate(java_find_all(text, java_pattern), 1):
         if template is None:
-            if replacement is None:
-                raise JavaException("java.lang.NullPointerException", "replacement")
+            if replacement is None:  # Java 17's two methods word it differently
+                message = "replacement" if limit == 1 else 'Cannot invoke "String.length()" because "replacement" is null'
+                raise JavaException("java.lang.NullPointerException", message)
             template = parse_replacement(replacement, java_pattern)  # Java parses at the first match
         out.append(text[append_position:match.start()])
         for piece in template:

@@ -170,7 +170,7 @@ def _code_unit_string(code_point: int) -> str | None:
     """String.indexOf(int ch): the code point as UTF-16 units, or None if it is not one."""
     if 0 <= code_point < 0x10000:
         return chr(code_point)
-    if code_point <= 0x10FFFF:
+    if 0x10000 <= code_point <= 0x10FFFF:
         return _split_pair(_ASTRAL.match(chr(code_point)))
     return None
 
@@ -412,16 +412,21 @@ def _s_code_point_count(s: str, begin: Any, end: Any) -> int:
     return len(from_utf16(units[begin:end]))
 
 
-def _index_target(target: Any) -> str | None:
+def _index_target(target: Any, npe_message: str) -> str | None:
     """indexOf's first argument: an Integer code point or a String (null: NPE)."""
     if _is_integer(target):
         return _code_unit_string(target)
-    return utf16_units(_string_arg(target, 'Cannot invoke "String.coder()" because "str" is null'))
+    return utf16_units(_string_arg(target, npe_message))
+
+
+_TARGET_NPE = 'Cannot read field "value" because "tgtStr" is null'
+
 
 
 def _s_index_of(s: str, target: Any, start: Any = 0) -> int:
     start = _int_arg(start)
-    needle = _index_target(target)
+    needle = _index_target(target, 'Cannot invoke "String.coder()" because "str" is null'
+                           if start == 0 else _TARGET_NPE)
     units = utf16_units(s)
     if needle is None:
         return -1
@@ -432,7 +437,7 @@ def _s_index_of(s: str, target: Any, start: Any = 0) -> int:
 
 
 def _s_last_index_of(s: str, target: Any, start: Any = _MISSING) -> int:
-    needle = _index_target(target)
+    needle = _index_target(target, _TARGET_NPE)
     units = utf16_units(s)
     start = len(units) if start is _MISSING else _int_arg(start)
     if needle is None or start < 0:
@@ -446,7 +451,7 @@ def _s_contains(s: str, part: Any) -> bool:
 
 
 def _s_starts_with(s: str, prefix: Any, offset: Any = 0) -> bool:
-    prefix = utf16_units(_string_arg(prefix))
+    prefix = utf16_units(_string_arg(prefix, 'Cannot invoke "String.length()" because "prefix" is null'))
     offset = _int_arg(offset)
     units = utf16_units(s)
     if offset < 0 or offset > len(units) - len(prefix):
@@ -455,7 +460,7 @@ def _s_starts_with(s: str, prefix: Any, offset: Any = 0) -> bool:
 
 
 def _s_ends_with(s: str, suffix: Any) -> bool:
-    return s.endswith(_string_arg(suffix))
+    return s.endswith(_string_arg(suffix, 'Cannot invoke "String.length()" because "suffix" is null'))
 
 
 def _s_equals(s: str, other: Any) -> bool:
@@ -506,14 +511,14 @@ def _compare_units(a: str, b: str) -> int:
 
 def _s_compare_to(s: str, other: Any) -> int:
     if other is None:
-        raise JavaException(_NPE, 'Cannot read field "value" because "anotherString" is null')
+        raise JavaException(_NPE, _compare_to_npe(s))
     if not isinstance(other, str):  # Velocity picks the bridge compareTo(Object)
         raise _class_cast(other, "java.lang.String")
     return _compare_units(s, other)
 
 
 def _s_compare_to_ignore_case(s: str, other: Any) -> int:
-    other = _string_arg(other)
+    other = _string_arg(other, 'Cannot read field "value" because "s2" is null')
     a, b = utf16_units(s), utf16_units(other)
     for x, y in zip(a, b):
         if x != y:
@@ -537,7 +542,7 @@ def _s_region_matches_case(s: str, ignore_case: Any, toffset: Any, other: Any, o
 
 def _region_matches(s: str, ignore_case: bool, toffset: Any, other: Any, ooffset: Any, length: Any) -> bool:
     toffset, ooffset, length = _int_arg(toffset), _int_arg(ooffset), _int_arg(length)
-    other = utf16_units(_string_arg(other))
+    other = utf16_units(_string_arg(other, 'Cannot read field "value" because "other" is null'))
     units = utf16_units(s)
     if ooffset < 0 or toffset < 0 or toffset > len(units) - length or ooffset > len(other) - length:
         return False
@@ -565,20 +570,26 @@ def _s_replace(s: str, target: Any, replacement: Any) -> str:
     return s.replace(target, replacement)
 
 
+_PATTERN_NPE = 'Cannot invoke "String.isEmpty()" because "this.pattern" is null'
+
+
 def _s_replace_all(s: str, regex: Any, replacement: Any) -> str:
-    regex = _string_arg(regex)
-    replacement = _string_arg(replacement) if replacement is not None else None
+    """replaceAll: a null replacement fails only when something matches."""
+    regex = _string_arg(regex, _PATTERN_NPE)
+    if replacement is not None:
+        replacement = _string_arg(replacement)
     return javaregex.java_replace_all(s, regex, replacement)
 
 
 def _s_replace_first(s: str, regex: Any, replacement: Any) -> str:
-    regex = _string_arg(regex)
-    replacement = _string_arg(replacement) if replacement is not None else None
+    regex = _string_arg(regex, _PATTERN_NPE)
+    if replacement is not None:
+        replacement = _string_arg(replacement)
     return javaregex.java_replace_first(s, regex, replacement)
 
 
 def _s_matches(s: str, regex: Any) -> bool:
-    return javaregex.java_matches(s, _string_arg(regex))
+    return javaregex.java_matches(s, _string_arg(regex, _PATTERN_NPE))
 
 
 def _s_split(s: str, regex: Any, limit: Any = 0) -> list:
@@ -615,9 +626,12 @@ def _s_intern(s: str) -> str:
     return s
 
 
-def _s_value_of(s: str, value: Any) -> str:
-    """static String.valueOf(x): any argument; null prints "null"."""
-    return _string_of(value)
+def _s_value_of(s: str, value: Any = _MISSING) -> str:
+    """static String.valueOf(x): any argument; null prints "null".
+
+    Without an argument Velocity calls valueOf(char[]) with an empty varargs array: "".
+    """
+    return "" if value is _MISSING else _string_of(value)
 
 
 def _s_join(s: str, delimiter: Any, *elements: Any) -> str:
@@ -633,7 +647,8 @@ def _s_join(s: str, delimiter: Any, *elements: Any) -> str:
         if any(item is not None and not isinstance(item, str) for item in elements):
             raise NoMatchingOverload
         items = list(elements)
-    delimiter = _string_arg(delimiter, "delimiter")
+    delimiter = _string_arg(
+        delimiter, 'Cannot invoke "java.lang.CharSequence.toString()" because "delimiter" is null')
     return delimiter.join(_string_of(item) for item in items)
 
 
@@ -811,7 +826,8 @@ def _l_contains(items: list, value: Any) -> bool:
 
 
 def _l_contains_all(items: list, other: Any) -> bool:
-    return all(_index_of_object(items, item) >= 0 for item in _collection_arg(other))
+    other = _collection_arg(other, 'Cannot invoke "java.util.Collection.iterator()" because "c" is null')
+    return all(_index_of_object(items, item) >= 0 for item in other)
 
 
 def _l_index_of(items: list, value: Any) -> int:
@@ -844,24 +860,36 @@ def _l_sub_list(items: list, start: Any, end: Any) -> list:
 
 
 def _natural_order_key(items: list) -> Callable[[Any], Any]:
-    """The sort key of Comparable.compareTo for elements that are all of one Java class."""
+    """The sort key of Comparable.compareTo for elements that are all of one Java class.
+
+    Java's TimSort compares a later element with earlier ones (later.compareTo(earlier)),
+    which decides the wording of the exception when the elements are not comparable.
+    """
     first = items[0]
-    for item in items:
+    for index, item in enumerate(items):
         if item is None:
-            raise JavaException(_NPE)
-    classes = {java_class_name(item) for item in items}
-    if len(classes) > 1:
-        other = next(item for item in items if java_class_name(item) != java_class_name(first))
-        raise _class_cast(other, java_class_name(first))
+            if index == 0:
+                raise JavaException(_NPE, _compare_to_npe(items[1]))
+            raise JavaException(_NPE, 'Cannot invoke "java.lang.Comparable.compareTo(Object)" because "a[runHi]" is null')
+    for item in items:
+        if java_class_name(item) != java_class_name(first):
+            raise _class_cast(first, java_class_name(item))
     if isinstance(first, str):
         return utf16_units
     if type(first) is float:
-        return lambda value: (1, 0.0) if value != value else (0, value, math.copysign(1.0, value))
+        return functools.cmp_to_key(_double_compare)
     if type(first) in (int, bool):
         return lambda value: value
     if type(first) is JavaChar:
         return lambda value: value.value
     raise _class_cast(first, "java.lang.Comparable")
+
+
+def _compare_to_npe(receiver: Any) -> str:
+    """The message of receiver.compareTo(null)."""
+    field = {"java.lang.String": "anotherString", "java.lang.Integer": "anotherInteger",
+             "java.lang.Long": "anotherLong", "java.lang.Double": "anotherDouble", "java.lang.Boolean": "b"}
+    return f'Cannot read field "value" because "{field.get(java_class_name(receiver), "o")}" is null'
 
 
 def _l_sort(items: list, comparator: Any) -> str:
@@ -943,7 +971,8 @@ def _m_put_if_absent(mapping: dict, key: Any, value: Any) -> Any:
 
 
 def _m_put_all(mapping: dict, other: Any) -> str:
-    for key, value in list(_map_arg(other).items()):
+    other = _map_arg(other, 'Cannot invoke "java.util.Map.size()" because "m" is null')
+    for key, value in list(other.items()):
         _m_put(mapping, key, value)
     return VOID
 
@@ -1099,9 +1128,9 @@ def _n_double_value(n: int) -> float:
 def _n_compare_to(n: int, other: Any) -> int:
     kind = _integer_kind(n)
     if other is None:
-        variable = {"Integer": "anotherInteger", "Long": "anotherLong", "BigInteger": "val"}[kind]
-        raise JavaException(_NPE, f'Cannot read field "{"mag" if kind == "BigInteger" else "value"}" '
-                                  f'because "{variable}" is null')
+        if kind == "BigInteger":
+            raise JavaException(_NPE, 'Cannot read field "signum" because "val" is null')
+        raise JavaException(_NPE, _compare_to_npe(n))
     if type(other) is not int or _integer_kind(other) != kind:
         raise _class_cast(other, java_class_name(n))
     return (n > other) - (n < other)
@@ -1161,7 +1190,7 @@ def _digit_value(ch: str, radix: int) -> int:
 def _parse_integer(text: Any, radix: int, low: int, high: int) -> int:
     """Integer.parseInt / Long.parseLong with Java's accepted syntax and messages."""
     if text is None:
-        raise JavaException(_NFE, "Cannot parse null string: null")
+        raise JavaException(_NFE, "Cannot parse null string")
     text = _string_arg(text)
     if not 2 <= radix <= 36:
         raise JavaException(_NFE, f"radix {radix} {'less than Character.MIN_RADIX' if radix < 2 else 'greater than Character.MAX_RADIX'}")
@@ -1224,8 +1253,8 @@ def _n_signum(n: int, value: Any = _MISSING) -> int:
     """BigInteger.signum() or static Integer/Long.signum(x)."""
     kind = _integer_kind(n)
     if kind == "BigInteger":
-        if value is not _MISSING:
-            raise NoMatchingOverload
+        if value is not _MISSING:  # only signum() applies, and it takes nothing
+            raise _wrong_number_of_arguments()
         value = n
     elif value is _MISSING:
         raise NoMatchingOverload
@@ -1296,7 +1325,7 @@ def _double_compare(a: float, b: float) -> int:
 
 def _d_compare_to(d: float, other: Any) -> int:
     if other is None:
-        raise JavaException(_NPE, 'Cannot read field "value" because "anotherDouble" is null')
+        raise JavaException(_NPE, _compare_to_npe(d))
     if type(other) is not float:
         raise _class_cast(other, "java.lang.Double")
     return _double_compare(d, other)
@@ -1324,9 +1353,7 @@ _JAVA_DOUBLE = re.compile(
 
 def parse_java_double(text: Any) -> float:
     """Double.parseDouble: Java's literal syntax (suffixes, hex floats), surrounding trim()."""
-    if text is None:
-        raise JavaException(_NPE)
-    text = _string_arg(text)
+    text = _string_arg(text, 'Cannot invoke "String.trim()" because "in" is null')
     trimmed = _s_trim(text)
     if not trimmed:
         raise JavaException(_NFE, "empty String")
@@ -1392,7 +1419,7 @@ def _b_boolean_value(b: bool) -> bool:
 
 def _b_compare_to(b: bool, other: Any) -> int:
     if other is None:
-        raise JavaException(_NPE, 'Cannot read field "value" because "b" is null')
+        raise JavaException(_NPE, _compare_to_npe(b))
     if type(other) is not bool:
         raise _class_cast(other, "java.lang.Boolean")
     return int(b) - int(other)
@@ -1439,25 +1466,53 @@ _BOOLEAN_METHODS: dict[str, Any] = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Registration: Object's methods come last so a class's own overloads are tried first.
+# Registration
 
-def _with_object_methods(methods: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(methods)
-    for name, function in _OBJECT_METHODS.items():
-        merged.setdefault(name, function)
-    return merged
+def _wrong_number_of_arguments() -> JavaException:
+    return JavaException("java.lang.IllegalArgumentException", "wrong number of arguments")
 
 
-register_methods(str, _with_object_methods(_STRING_METHODS))
-register_methods(list, _with_object_methods(_LIST_METHODS))
-register_methods(dict, _with_object_methods(_MAP_METHODS))
-register_methods(bool, _with_object_methods(_BOOLEAN_METHODS))
-register_methods(int, _with_object_methods(_INTEGER_METHODS))
-register_methods(float, _with_object_methods(_DOUBLE_METHODS))
-register_methods(JavaChar, _CHARACTER_METHODS)
-register_methods(MapEntry, _ENTRY_METHODS)
+def _zero_parameter_fallback(receiver: Any, *args: Any) -> Any:
+    """Velocity 1.7 finds a method without parameters applicable to any arguments (when nothing
+    better applies), and Method.invoke then throws: ``$s.length(1)`` is an error, not a miss."""
+    raise _wrong_number_of_arguments()
+
+
+def _int_zero_parameter_fallback(receiver: Any, *args: Any) -> Any:
+    """As above for Integer/Long/BigInteger methods, which bool (an int subclass) must not reach."""
+    if type(receiver) is not int:
+        raise NoMatchingOverload
+    raise _wrong_number_of_arguments()
+
+
+_OBJECT_ZERO_PARAMETER = ("toString", "hashCode", "getClass")
+
+
+def _register(python_type: type, methods: dict[str, Any], zero_parameter: tuple[str, ...],
+              object_methods: bool = True) -> None:
+    """Register a class's methods, then Object's, then the zero-parameter catch-alls (tried last)."""
+    table = dict(methods)
+    if object_methods:
+        for name, function in _OBJECT_METHODS.items():
+            table.setdefault(name, function)
+    register_methods(python_type, table)
+    names = zero_parameter + (_OBJECT_ZERO_PARAMETER if object_methods else ())
+    fallback = _int_zero_parameter_fallback if python_type is int else _zero_parameter_fallback
+    register_methods(python_type, {name: fallback for name in names})
+
+
+_register(str, _STRING_METHODS, ("length", "isEmpty", "trim", "intern", "toUpperCase", "toLowerCase"))
+_register(list, _LIST_METHODS, ("size", "isEmpty", "clear"))
+_register(dict, _MAP_METHODS, ("size", "isEmpty", "clear", "keySet", "values", "entrySet"))
+_register(bool, _BOOLEAN_METHODS, ("booleanValue",))
+_register(int, _INTEGER_METHODS, ("intValue", "longValue", "shortValue", "byteValue", "doubleValue"))
+_register(float, _DOUBLE_METHODS, ("intValue", "longValue", "shortValue", "byteValue", "doubleValue",
+                                   "isNaN", "isInfinite"))
+_register(JavaChar, _CHARACTER_METHODS, ("charValue",), object_methods=False)
+_register(MapEntry, _ENTRY_METHODS, ("getKey", "getValue"), object_methods=False)
 register_methods(JavaObject, {"toString": lambda receiver: receiver.java_to_string(), "equals": _equals,
                               "hashCode": _hash_code, "getClass": _get_class})
+register_methods(JavaObject, {name: _zero_parameter_fallback for name in _OBJECT_ZERO_PARAMETER})
 
 __all__ = ["VOID", "JavaChar", "MapEntry", "java_hash_code", "string_hash", "utf16_length", "utf16_units",
            "from_utf16", "is_bmp", "parse_java_double"]

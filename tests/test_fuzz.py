@@ -1,0 +1,75 @@
+"""Fuzzing: whatever the template or request, only the library's typed errors come out.
+
+Grammar-shaped templates come from the differential test's strategies; raw text comes from
+Hypothesis's text strategy. Crashers found are kept in tests/fuzz_regressions.jsonl.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vtl.engine import Template
+from vtl.errors import VTLError, VTLInternalError
+from test_differential import CONTEXT, templates
+
+REGRESSIONS = Path(__file__).with_name("fuzz_regressions.jsonl")
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+
+vtl_alphabet = st.sampled_from(list("$#!{}[]().,=\"'\\*@ \n\tabcx1-+<>&|") + ["#if(", "#end", "#foreach(", "#set(",
+                                                                               "#macro(", "$a", "${", "#*", "*#", "##",
+                                                                               "#[[", "]]#", " in ", "..", "#else"])
+
+
+def render_or_typed_error(source: str, dialect: str, **kwargs) -> None:
+    try:
+        Template(source, dialect=dialect).render(dict(CONTEXT), **kwargs)
+    except VTLInternalError:
+        raise
+    except VTLError:
+        pass
+
+
+@SETTINGS
+@given(templates)
+def test_grammar_shaped_templates_never_crash(source):
+    for dialect in ("velocity", "apigateway"):
+        render_or_typed_error(source, dialect)
+
+
+@SETTINGS
+@given(st.lists(vtl_alphabet, max_size=40).map("".join))
+def test_token_soup_never_crashes(source):
+    render_or_typed_error(source, "velocity")
+
+
+@SETTINGS
+@given(st.text(max_size=60))
+def test_arbitrary_text_never_crashes(source):
+    render_or_typed_error(source, "apigateway")
+
+
+request_bodies = st.one_of(st.text(max_size=40), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8).map(json.dumps))
+
+
+@SETTINGS
+@given(request_bodies, st.sampled_from(["$input.json('$')", "$input.path('$.a')", "$input.path('$..*')",
+                                         "$util.parseJson($input.body)", "$input.json('$[0].a')", "$input.body",
+                                         "#foreach($x in $input.path('$'))$x#end", "$util.escapeJavaScript($input.body)"]))
+def test_any_request_body_gives_output_or_a_gateway_answer(body, source):
+    render_or_typed_error(source, "apigateway", request={"method": "POST", "path": "/", "body": body,
+                                                         "headers": {"Content-Type": "application/json"}})
+
+
+def test_kept_crashers_stay_fixed():
+    if not REGRESSIONS.exists():
+        return
+    for line in REGRESSIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            case = json.loads(line)
+            render_or_typed_error(case["template"], case.get("dialect", "velocity"), request=case.get("request"))
