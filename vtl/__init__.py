@@ -1,9 +1,9 @@
 """vtl: Amazon API Gateway mapping templates (Apache Velocity 1.7) rendered offline, exactly."""
-from .errors import GatewayError, JavaException, VTLError, VTLRuntimeError, VTLSyntaxError
+from .errors import GatewayError, JavaException, VTLError, VTLLimitError, VTLRuntimeError, VTLSyntaxError
 
 __version__ = "0.1.0"
 
 from . import apigw  # noqa: E402,F401  (teaches the apigateway dialect about requests)
 from .engine import Engine, Template  # noqa: E402
 
-__all__ = ["Engine", "Template", "GatewayError", "JavaException", "VTLError", "VTLRuntimeError", "VTLSyntaxError", "__version__"]
+__all__ = ["Engine", "Template", "GatewayError", "JavaException", "VTLError", "VTLLimitError", "VTLRuntimeError", "VTLSyntaxError", "__version__"]

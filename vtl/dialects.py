@@ -36,6 +36,8 @@ class Dialect:
     #: Iterations after which #foreach stops (None: no limit).
     max_foreach_iterations: int | None = None
     max_macro_depth: int = 20
+    #: Largest template source in UTF-8 bytes (None: no limit).
+    max_template_bytes: int | None = None
     #: Builds template variables ($input, $util, ...) from a request; set by vtl.apigw.
     request_variables: dict[str, Callable[..., dict]] = field(default_factory=dict)
 
@@ -61,8 +63,9 @@ APIGATEWAY = Dialect(
     render_reference=_render_reference_apigateway,
     equals=_equals_apigateway,
     null_prints_source=False,
-    # AWS quotas: "Iterations in a #foreach ... loop: 1,000".
+    # AWS quotas: "Iterations in a #foreach ... loop: 1,000"; "Mapping template size: 300 KB".
     max_foreach_iterations=1000,
+    max_template_bytes=300 * 1024,
 )
 
 DIALECTS = {dialect.name: dialect for dialect in (VELOCITY, APIGATEWAY)}

@@ -10,7 +10,8 @@ from . import __version__
 from .codegen import CODEGEN_VERSION
 from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
-from .errors import GatewayError, JavaException, VTLError, VTLInternalError, VTLRuntimeError, VTLSyntaxError
+from .errors import (GatewayError, JavaException, VTLError, VTLInternalError, VTLLimitError, VTLRuntimeError,
+                     VTLSyntaxError)
 from .runtime.core import RenderState, StopRendering
 
 
@@ -65,6 +66,10 @@ class Template:
         self.dialect = self.engine.dialect
         self.source = source
         self.name = name
+        limit = self.dialect.max_template_bytes
+        if limit is not None and len(source) * 4 > limit and len(source.encode("utf-8", "surrogatepass")) > limit:
+            raise VTLLimitError(f"the template is {len(source.encode('utf-8', 'surrogatepass'))} bytes: "
+                                f"API Gateway's limit for a mapping template is {limit // 1024} KB", 1, 1, "", name)
         self.compiled = self.engine.compiled(source, name)
 
     @property
@@ -114,7 +119,7 @@ def run(compiled: CompiledTemplate, state: RenderState) -> str:
     except VTLRuntimeError as error:
         if error.line:
             raise
-        raise _positioned(compiled, error.__traceback__, error.message) from None
+        raise _positioned(compiled, error.__traceback__, error.message, type(error)) from None
     except JavaException as error:
         raise _positioned(compiled, error.__traceback__, f"Invocation threw {error}") from None
     except RecursionError as error:

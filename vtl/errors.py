@@ -35,6 +35,11 @@ class VTLInternalError(VTLRuntimeError):
     template position), but the fuzz tests treat it as a failure."""
 
 
+class VTLLimitError(VTLRuntimeError):
+    """A limit was reached: API Gateway's (template size, #foreach iterations) or the engine's own
+    guard against runaway templates (range literal size)."""
+
+
 class JavaException(Exception):
     """Raised by a Java-like method the way the Java method would throw.
 

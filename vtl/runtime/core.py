@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from ..errors import JavaException, VTLRuntimeError
+from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
 from .objects import NO_SUCH_METHOD, JavaObject, find_and_call, has_method
 from .values import class_of, java_equals, to_java_string
@@ -233,10 +233,17 @@ def modulo(left: Any, right: Any) -> Any:
     return math.fmod(left, right)
 
 
+#: The engine's guard against runaway range literals (Velocity itself has none): a million
+#: items is far beyond what a mapping template can use (#foreach stops at 1,000 in API Gateway).
+MAX_RANGE_ITEMS = 1_000_000
+
+
 def make_range(start: Any, end: Any) -> list | None:
     """``[a..b]``, counting down when b < a; non-integers give null."""
     if type(start) is not int or type(end) is not int:
         return None
+    if abs(end - start) >= MAX_RANGE_ITEMS:
+        raise VTLLimitError(f"the range [{start}..{end}] has more than {MAX_RANGE_ITEMS} items")
     step = 1 if end >= start else -1
     return list(range(start, end + step, step))
 

@@ -23,6 +23,7 @@ Only Java 8 methods are offered (API Gateway runs Velocity on Java 8): no ``stri
 """
 from __future__ import annotations
 
+import decimal as _decimal
 import functools
 import math
 import re
@@ -652,6 +653,304 @@ def _s_join(s: str, delimiter: Any, *elements: Any) -> str:
     return delimiter.join(_string_of(item) for item in items)
 
 
+# ---------------------------------------------------------------------------------------------
+# String.format: java.util.Formatter for the conversions templates use (all but %t dates)
+
+_FORMAT_SPECIFIER = re.compile(r"%(\d+\$)?([-#+ 0,(<]*)?(\d+)?(\.\d+)?([tT])?([a-zA-Z%])")
+_CONVERSIONS = set("bBhHsScCdoxXeEfgGaAtT%n")
+_FORMAT_FLAGS = "-#+ 0,(<"
+
+
+def _format_error(name: str, message: str) -> JavaException:
+    return JavaException("java.util." + name, message)
+
+
+class _FormatSpec:
+    """One %[index$][flags][width][.precision]conversion, validated like Formatter.FormatSpecifier."""
+
+    def __init__(self, match: re.Match):
+        index, flags, width, precision, date, conversion = match.groups()
+        self.text = match.group()
+        self.flags = flags or ""
+        for flag in self.flags:
+            if self.flags.count(flag) > 1:
+                raise _format_error("DuplicateFormatFlagsException", f"Flags = '{flag}'")
+        self.index = int(index[:-1]) if index else (-1 if "<" in self.flags else 0)
+        self.width = int(width) if width else -1
+        self.precision = int(precision[1:]) if precision else -1
+        if date:
+            raise _format_error("UnknownFormatConversionException", f"Conversion = '{date}{conversion}'")
+        if conversion not in _CONVERSIONS:
+            raise _format_error("UnknownFormatConversionException", f"Conversion = '{conversion}'")
+        self.upper = conversion.isupper() and conversion not in "%"
+        self.conversion = conversion.lower()
+        self.check()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
+
+    def mismatch(self, *flags: str) -> None:
+        for flag in flags:
+            if self.has(flag):
+                raise _format_error("FormatFlagsConversionMismatchException",
+                                    f"Conversion = {self.conversion}, Flags = {flag}")
+
+    def require_width(self, *flags: str) -> None:
+        if self.width == -1 and any(self.has(flag) for flag in flags):
+            raise _format_error("MissingFormatWidthException", self.text)
+
+    def check(self) -> None:
+        c = self.conversion
+        if c in "bhs":
+            if c in "bh":
+                self.mismatch("#")
+            self.require_width("-")
+            self.mismatch("+", " ", "0", ",", "(")
+        elif c == "c":
+            if self.precision != -1:
+                raise _format_error("IllegalFormatPrecisionException", str(self.precision))
+            self.mismatch("#", "+", " ", "0", ",", "(")
+            self.require_width("-")
+        elif c in "doxefga":
+            self.require_width("-", "0")
+            if self.has("+") and self.has(" ") or self.has("-") and self.has("0"):
+                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+            if c in "dox":
+                if self.precision != -1:
+                    raise _format_error("IllegalFormatPrecisionException", str(self.precision))
+                self.mismatch("#" if c == "d" else ",")
+            elif c == "a":
+                self.mismatch("(", ",")
+            elif c == "e":
+                self.mismatch(",")
+            elif c == "g":
+                self.mismatch("#")
+        else:  # % and n
+            if self.precision != -1:
+                raise _format_error("IllegalFormatPrecisionException", str(self.precision))
+            if c == "%":
+                if self.flags not in ("", "-"):
+                    raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+                self.require_width("-")
+            elif self.width != -1:
+                raise _format_error("IllegalFormatWidthException", str(self.width))
+            elif self.flags:
+                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+
+    # -- printing ----------------------------------------------------------------------------
+
+    def justify(self, text: str) -> str:
+        if self.width == -1 or len(text) >= self.width:
+            return text
+        padding = " " * (self.width - len(text))
+        return text + padding if self.has("-") else padding + text
+
+    def print_text(self, text: str) -> str:
+        if self.precision != -1:
+            text = text[:self.precision]
+        return self.justify(text.upper() if self.upper else text)
+
+    def fail(self, value: Any) -> JavaException:
+        return _format_error("IllegalFormatConversionException",
+                             f"{self.conversion} != {java_class_name(value)}")
+
+    def format(self, value: Any) -> str:
+        c = self.conversion
+        if c == "%":
+            return self.justify("%")
+        if c == "n":
+            return "\n"
+        if c == "b":
+            return self.print_text("false" if value is None or value is False else "true")
+        if c == "h":
+            return self.print_text("null" if value is None else format(java_hash_code(value) & 0xFFFFFFFF, "x"))
+        if c == "s":
+            return self.print_text(_string_of(value))
+        if value is None:
+            return self.print_text("null")
+        if c == "c":
+            return self.print_text(self.character(value))
+        if c in "dox":
+            if type(value) is not int:
+                raise self.fail(value)
+            return self.justify(self.integer(value))
+        if type(value) is not float:
+            raise self.fail(value)
+        return self.justify(self.floating(value))
+
+    def character(self, value: Any) -> str:
+        if type(value) is JavaChar:
+            return value.value
+        if not _is_integer(value):
+            raise self.fail(value)
+        if not 0 <= value <= 0x10FFFF:
+            raise _format_error("IllegalFormatCodePointException", f"Code point = 0x{value & 0xFFFFFFFF:x}")
+        return chr(value)
+
+    def signed(self, negative: bool, magnitude: str, width_used: int = 0, pad: bool = True) -> str:
+        """Sign, grouping, zero padding and parentheses around a magnitude (leadingSign etc.)."""
+        if self.has(",") and pad:
+            whole, dot, fraction = magnitude.partition(".")
+            groups = []
+            while len(whole) > 3:
+                groups.insert(0, whole[-3:])
+                whole = whole[:-3]
+                groups.insert(0, ",")
+            magnitude = whole + "".join(groups) + dot + fraction
+        sign = ""
+        if negative:
+            sign = "(" if self.has("(") else "-"
+        elif self.has("+"):
+            sign = "+"
+        elif self.has(" "):
+            sign = " "
+        trailer = ")" if negative and self.has("(") else ""
+        if self.has("0") and self.width != -1 and pad:
+            room = self.width - width_used - len(trailer) - len(sign) - len(magnitude)
+            magnitude = "0" * max(room, 0) + magnitude
+        return sign + magnitude + trailer
+
+    def integer(self, value: int) -> str:
+        c = self.conversion
+        if c == "d":
+            return self.signed(value < 0, str(abs(value)))
+        bits = 32 if INT_MIN <= value <= INT_MAX else 64 if LONG_MIN <= value <= LONG_MAX else 0
+        if bits:  # Integer and Long print two's complement; BigInteger keeps its sign
+            self.mismatch("(", " ", "+")
+            digits = format(value & ((1 << bits) - 1), "o" if c == "o" else "x")
+            negative = False
+        else:
+            digits = format(abs(value), "o" if c == "o" else "x")
+            negative = value < 0
+        prefix = ("0" if c == "o" else "0x") if self.has("#") else ""
+        if self.upper:
+            digits, prefix = digits.upper(), prefix.upper()
+        if bits:
+            if self.has("0"):
+                digits = digits.rjust(self.width - len(prefix), "0")
+            return prefix + digits
+        return self.signed(negative, prefix + digits)
+
+    def floating(self, value: float) -> str:
+        if value != value:
+            return "NAN" if self.upper else "NaN"
+        negative = value < 0 or value == 0.0 and math.copysign(1.0, value) < 0  # Double.compare(v, 0.0) < 0
+        if math.isinf(value):  # no grouping or zero padding for infinity
+            return self.signed(negative, "INFINITY" if self.upper else "Infinity", pad=False)
+        magnitude, exponent = self.float_magnitude(abs(value))
+        if self.upper:
+            exponent = exponent.upper()
+        return self.signed(negative, magnitude, len(exponent)) + exponent
+
+    def float_magnitude(self, value: float) -> tuple[str, str]:
+        """Digits as Java's FormattedFloatingDecimal makes them: the shortest decimal form of the
+        double, rounded HALF_UP (so 0.125 gives 0.13 and 2.675 gives 2.68 at two places)."""
+        c = self.conversion
+        if c == "a":
+            return _java_hex_float(value), ""
+        precision = 6 if self.precision == -1 else self.precision
+        exact = _decimal.Decimal(repr(value))
+        if c == "f":
+            return self.with_point(_fixed(exact, precision), precision), ""
+        if c == "e":
+            mantissa, exponent = _scientific(exact, precision)
+            return self.with_point(mantissa, precision), _exponent_text(exponent)
+        precision = 1 if precision == 0 else precision  # %g
+        if value == 0.0:
+            return _fixed(exact, precision - 1), ""
+        _, rounded_exponent = _scientific(exact, precision - 1)
+        if rounded_exponent < -4 or rounded_exponent >= precision:
+            mantissa, exponent = _scientific(exact, precision - 1)
+            return mantissa, _exponent_text(exponent)
+        return _fixed(exact, precision - rounded_exponent - 1), ""
+
+    def with_point(self, digits: str, precision: int) -> str:
+        return digits + "." if precision == 0 and self.has("#") else digits
+
+
+def _fixed(value: "_decimal.Decimal", places: int) -> str:
+    with _decimal.localcontext() as context:
+        context.prec = 1000
+        return format(value.quantize(_decimal.Decimal(1).scaleb(-places), rounding=_decimal.ROUND_HALF_UP), "f")
+
+
+def _scientific(value: "_decimal.Decimal", places: int) -> tuple[str, int]:
+    """value as d.ddd (places decimals, HALF_UP) and its decimal exponent."""
+    if value == 0:
+        return _fixed(value, places), 0
+    exponent = value.adjusted()
+    with _decimal.localcontext() as context:
+        context.prec = 1000
+        mantissa = value.scaleb(-exponent).quantize(_decimal.Decimal(1).scaleb(-places), rounding=_decimal.ROUND_HALF_UP)
+        if mantissa >= 10:
+            exponent += 1
+            mantissa = value.scaleb(-exponent).quantize(_decimal.Decimal(1).scaleb(-places),
+                                                        rounding=_decimal.ROUND_HALF_UP)
+    return format(mantissa, "f"), exponent
+
+
+def _exponent_text(exponent: int) -> str:
+    return "e" + ("-" if exponent < 0 else "+") + f"{abs(exponent):02d}"
+
+
+def _java_hex_float(value: float) -> str:
+    """Double.toHexString for a non-negative finite value."""
+    if value == 0.0:
+        return "0x0.0p0"
+    text = value.hex()  # 0x1.8000000000000p+1
+    mantissa, _, exponent = text.partition("p")
+    whole, _, fraction = mantissa.partition(".")
+    fraction = fraction.rstrip("0") or "0"
+    exponent_value = int(exponent)
+    if whole == "0x0":  # subnormal
+        exponent_value = -1022
+    return f"{whole}.{fraction}p{exponent_value}"
+
+
+def java_format(template: str, args: tuple | None) -> str:
+    """String.format(template, args...); ``args`` None stands for a null Object[] (every value null)."""
+    out: list[str] = []
+    position, length = 0, len(template)
+    ordinary, last = -1, -1
+    while position < length:
+        percent = template.find("%", position)
+        if percent < 0:
+            out.append(template[position:])
+            break
+        out.append(template[position:percent])
+        if percent + 1 >= length:
+            raise _format_error("UnknownFormatConversionException", "Conversion = '%'")
+        match = _FORMAT_SPECIFIER.match(template, percent)
+        if match is None:
+            raise _format_error("UnknownFormatConversionException", f"Conversion = '{template[percent + 1]}'")
+        spec = _FormatSpec(match)
+        position = match.end()
+        if spec.conversion in "%n":
+            out.append(spec.format(None))
+            continue
+        if spec.index == -1:
+            index = last
+        elif spec.index == 0:
+            ordinary += 1
+            index = last = ordinary
+        else:
+            index = last = spec.index - 1
+        if args is not None and not 0 <= index < len(args):
+            raise _format_error("MissingFormatArgumentException", f"Format specifier '{spec}'")
+        out.append(spec.format(None if args is None else args[index]))
+    return "".join(out)
+
+
+def _s_format(s: str, template: Any, *args: Any) -> str:
+    """static String.format(format, args...). A single null argument is taken by Velocity as the
+    null Object[] itself, so every specifier then prints null."""
+    template = _string_arg(template, 'Cannot invoke "String.length()" because "s" is null')
+    return java_format(template, None if args == (None,) else args)
+
+
 _STRING_METHODS: dict[str, Any] = {
     "length": _s_length, "isEmpty": _s_is_empty, "charAt": _s_char_at, "substring": _s_substring,
     "subSequence": _s_sub_sequence, "codePointAt": _s_code_point_at, "codePointBefore": _s_code_point_before,
@@ -662,7 +961,7 @@ _STRING_METHODS: dict[str, Any] = {
     "replace": _s_replace, "replaceAll": _s_replace_all, "replaceFirst": _s_replace_first,
     "matches": _s_matches, "split": _s_split, "toUpperCase": _s_to_upper_case,
     "toLowerCase": _s_to_lower_case, "trim": _s_trim, "intern": _s_intern, "valueOf": _s_value_of,
-    "join": _s_join,
+    "join": _s_join, "format": _s_format,
 }
 
 

@@ -1,0 +1,51 @@
+"""AWS's limits and the engine's own guards, each answered with a typed error or AWS's behaviour."""
+from __future__ import annotations
+
+import pytest
+
+from vtl.engine import Template
+from vtl.errors import GatewayError, VTLLimitError, VTLRuntimeError
+
+
+def test_apigateway_rejects_templates_over_300_kb():
+    source = "x" * (300 * 1024 + 1)
+    with pytest.raises(VTLLimitError, match="300 KB"):
+        Template(source)
+    assert Template("x" * (300 * 1024)).render() == "x" * (300 * 1024)
+
+
+def test_velocity_dialect_has_no_template_size_limit():
+    assert len(Template("x" * (400 * 1024), dialect="velocity").render()) == 400 * 1024
+
+
+def test_foreach_stops_after_1000_iterations_in_apigateway():
+    source = "#set($n = 0)#foreach($i in [1..1500])#set($n = $n + 1)#end$n"
+    assert Template(source).render() == "1000"
+    assert Template(source, dialect="velocity").render() == "1500"
+
+
+def test_huge_range_literal_is_a_limit_error_with_position():
+    with pytest.raises(VTLLimitError) as caught:
+        Template("ok\n#set($r = [1..2000000000])", dialect="velocity").render()
+    assert caught.value.line == 2
+
+
+def test_macro_recursion_stops_at_velocitys_depth():
+    with pytest.raises(VTLRuntimeError, match="depth of 20"):
+        Template("#macro(down $n)#down($n)#end#down(1)").render()
+
+
+def test_catastrophic_regex_answers():
+    # Java backtracks exponentially here; the regex engine either answers or times out (an error).
+    source = '#set($s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")$s.matches("(a+)+b")'
+    try:
+        assert Template(source).render() == "false"
+    except VTLRuntimeError as error:
+        assert "regex" in str(error).lower() or "timeout" in str(error).lower()
+
+
+def test_deeply_nested_json_body_gets_json_smarts_400():
+    body = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(GatewayError) as caught:
+        Template("$input.path('$').size()").render(request={"body": body, "headers": {"Content-Type": "application/json"}})
+    assert caught.value.status == 400 and "non natural depths" in caught.value.message

@@ -1,0 +1,273 @@
+"""The hot helpers, in pure Python: the reference implementations.
+
+Each function here has a Cython twin with the same name and signature in ``ext/_speedups.pyx``
+(built as ``vtl._speedups``). Which twin the engine uses is chosen once, at import, in
+:mod:`vtl.speedups`; everything else imports the helpers from there (or from the modules
+that re-export them: ``vtl.runtime.values``, ``vtl.apigw.util``, ``vtl.apigw.json_values``).
+The tests run both twins on the same inputs and compare (``tests/test_speedups.py``).
+
+* ``$util``: :func:`escape_javascript`, :func:`url_encode`, :func:`url_decode`,
+  :func:`base64_encode`, :func:`base64_decode`.
+* Java's toString: :func:`java_double_str`, :func:`to_java_string`.
+* json-smart's printer (``$input.json``, a JSONArray's toString): :func:`escape_json_string`,
+  :func:`to_json`.
+
+Errors are Java's: :class:`~vtl.errors.JavaException` with the JDK's message text. Where the
+Cython twin meets an input that would fail, it calls the function here, so every error text
+exists once.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+from .errors import JavaException
+from .runtime.objects import JavaObject
+
+#: The helpers each twin provides (the tests and ``vtl.speedups`` check both against this).
+NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base64_decode",
+         "java_double_str", "to_java_string", "escape_json_string", "to_json")
+
+#: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
+#: is then ignored rather than trusted.
+API_VERSION = 1
+
+_IAE = "java.lang.IllegalArgumentException"
+
+
+# --------------------------------------------------------------------------------------------
+# $util.escapeJavaScript: Apache commons-lang 2.x StringEscapeUtils.escapeJavaScript.
+
+_JS_SPECIAL = re.compile("[\x00-\x1f'\"\\\\/\x80-\U0010ffff]")
+_JS_SHORT = {"\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f", "\r": "\\r",
+             "'": "\\'", '"': '\\"', "\\": "\\\\", "/": "\\/"}
+
+
+def escape_javascript(text: str) -> str:
+    """commons-lang 2.x ``StringEscapeUtils.escapeJavaScript``, per UTF-16 unit.
+
+    ``'`` ``"`` ``\\`` ``/`` get a backslash; \\b \\n \\t \\f \\r their short escapes; other
+    characters below 32 and everything above 0x7F become \\uXXXX with uppercase hex (a character
+    outside the BMP is written as its two surrogates). DEL (0x7F) is kept as is.
+    """
+    return _JS_SPECIAL.sub(_escape_javascript_match, text)
+
+
+def _escape_javascript_match(match: re.Match) -> str:
+    ch = match.group()
+    short = _JS_SHORT.get(ch)
+    if short is not None:
+        return short
+    code = ord(ch)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}"
+    return f"\\u{code:04X}"
+
+
+# --------------------------------------------------------------------------------------------
+# $util.urlEncode / urlDecode: java.net.URLEncoder / URLDecoder with UTF-8.
+
+# URLEncoder leaves these bytes alone and turns space into '+'; every other byte is %XX.
+_URL_UNSAFE = re.compile(rb"[^a-zA-Z0-9.\-*_]")
+_URL_BYTE = {byte: (b"+" if byte == 0x20 else b"%%%02X" % byte) for byte in range(256)}
+
+
+def _utf8(text: str) -> bytes:
+    """String.getBytes(UTF_8): an unpaired surrogate becomes '?'."""
+    return text.encode("utf-8", "replace")
+
+
+def url_encode(text: str) -> str:
+    """``java.net.URLEncoder.encode(text, "UTF-8")``."""
+    return _URL_UNSAFE.sub(lambda match: _URL_BYTE[match.group()[0]], _utf8(text)).decode("ascii")
+
+
+def url_decode(text: str) -> str:
+    """``java.net.URLDecoder.decode(text, "UTF-8")``, including its exceptions."""
+    out, index, length = [], 0, len(text)
+    while index < length:
+        ch = text[index]
+        if ch == "+":
+            out.append(" ")
+            index += 1
+        elif ch == "%":
+            raw = bytearray()
+            while index + 2 < length and text[index] == "%":
+                raw.append(_escaped_byte(text[index + 1:index + 3]))
+                index += 3
+            if index < length and text[index] == "%":
+                raise JavaException(_IAE, "URLDecoder: Incomplete trailing escape (%) pattern")
+            out.append(raw.decode("utf-8", "replace"))
+        else:
+            # A run of plain characters at once.
+            stop = index + 1
+            while stop < length and text[stop] not in "+%":
+                stop += 1
+            out.append(text[index:stop])
+            index = stop
+    return "".join(out)
+
+
+def _escaped_byte(hex_digits: str) -> int:
+    # Integer.parseInt(hex, 16) accepts a sign: "%-1" is "negative", "%+1" is 0x01.
+    if not _JAVA_HEX.fullmatch(hex_digits):
+        raise JavaException(_IAE, "URLDecoder: Illegal hex characters in escape (%) pattern - "
+                                  f'For input string: "{hex_digits}"')
+    value = int(hex_digits, 16)
+    if value < 0:
+        raise JavaException(_IAE, "URLDecoder: Illegal hex characters in escape (%) pattern - negative value")
+    return value
+
+
+_JAVA_HEX = re.compile(r"[+-]?[0-9a-fA-F]+")  # what Integer.parseInt(s, 16) accepts (ASCII digits)
+
+
+# --------------------------------------------------------------------------------------------
+# $util.base64Encode / base64Decode: java.util.Base64's basic encoder and decoder on UTF-8.
+
+def base64_encode(text: str) -> str:
+    """Base64 (standard alphabet, padded) of the UTF-8 bytes."""
+    return base64.b64encode(_utf8(text)).decode("ascii")
+
+
+def base64_decode(text: str) -> str:
+    """``java.util.Base64.getDecoder()``: strict alphabet, optional padding; bytes read as UTF-8."""
+    stripped = text.rstrip("=")
+    padding = len(text) - len(stripped)
+    if padding > 2 or (padding and len(text) % 4) or len(stripped) % 4 == 1:
+        raise JavaException(_IAE, "Input byte array has wrong 4-byte ending unit")
+    try:
+        raw = base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        bad = next((ch for ch in stripped if not (ch.isascii() and (ch.isalnum() or ch in "+/"))), "?")
+        raise JavaException(_IAE, f"Illegal base64 character {ord(bad):x}") from None
+    return raw.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------------------------
+# Java's toString of template values.
+
+def java_double_str(value: float) -> str:
+    """Double.toString: shortest round-trip digits, scientific outside [1e-3, 1e7)."""
+    if value != value:
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0.0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    magnitude = abs(value)
+    if 1e-3 <= magnitude < 1e7:
+        text = repr(value)
+        if "e" in text or "E" in text:  # repr switches to exponent form below 1e-4; Java does not here
+            text = format(value, "f")
+        return text if "." in text else text + ".0"
+    digits, exponent = _shortest_digits(magnitude)
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return ("-" if value < 0 else "") + f"{mantissa}E{exponent}"
+
+
+def _shortest_digits(magnitude: float) -> tuple[str, int]:
+    """Shortest round-trip significant digits and the decimal exponent of the first one."""
+    text = repr(magnitude)
+    mantissa, _, exponent_text = text.partition("e")
+    exponent = int(exponent_text) if exponent_text else 0
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    leading_zeros = len(whole + fraction) - len((whole + fraction).lstrip("0"))
+    exponent += len(whole) - 1 - leading_zeros
+    return digits.rstrip("0") or "0", exponent
+
+
+def to_java_string(value: Any) -> str:
+    """Java's String.valueOf(value): what rendering a non-null value prints."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float:
+        return java_double_str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, JavaObject):
+        return value.java_to_string()
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        return "[" + ", ".join([_element_string(item, value) for item in value]) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join([f"{_element_string(k, value)}={_element_string(v, value)}"
+                                for k, v in value.items()]) + "}"
+    return str(value)
+
+
+def _element_string(item: Any, container: Any) -> str:
+    if item is container:
+        return "(this Collection)" if isinstance(container, list) else "(this Map)"
+    return to_java_string(item)
+
+
+# --------------------------------------------------------------------------------------------
+# json-smart's printer: JSONValue.toJSONString with the default style (NO_COMPRESS), which is
+# also what JSONArray.toString() uses. Keys and strings are always quoted; '/' is escaped as '\/'
+# (Escape4Web); control characters, U+007F..U+009F and U+2000..U+20FF become \\uXXXX (uppercase).
+
+_JSON_SPECIAL = re.compile('["\\\\/\x00-\x1f\x7f-\x9f\u2000-\u20ff]')
+_JSON_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n",
+               "\r": "\\r", "\t": "\\t", "/": "\\/"}
+
+
+def escape_json_string(text: str) -> str:
+    """A string's content as json-smart writes it between the quotes."""
+    return _JSON_SPECIAL.sub(_escape_json_match, text)
+
+
+def _escape_json_match(match: re.Match) -> str:
+    ch = match.group()
+    return _JSON_SHORT.get(ch) or f"\\u{ord(ch):04X}"
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text as json-smart writes it (what ``$input.json`` returns)."""
+    parts: list[str] = []
+    _write_json(value, parts)
+    return "".join(parts)
+
+
+def _write_json(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif isinstance(value, str):
+        out.append('"' + escape_json_string(value) + '"')
+    elif isinstance(value, bool):
+        out.append("true" if value else "false")
+    elif isinstance(value, int):
+        out.append(str(value))
+    elif isinstance(value, float):
+        out.append("null" if value in (math.inf, -math.inf) else java_double_str(value))
+    elif isinstance(value, Decimal):
+        out.append(str(value))  # BigDecimal.toString follows the same rule as Decimal.__str__
+    elif isinstance(value, dict):
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                out.append(",")
+            first = False
+            out.append('"' + escape_json_string(to_java_string(key)) + '":')
+            _write_json(item, out)
+        out.append("}")
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write_json(item, out)
+        out.append("]")
+    else:
+        out.append('"' + escape_json_string(to_java_string(value)) + '"')
