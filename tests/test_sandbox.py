@@ -12,7 +12,7 @@ CONTEXT = {"s": "text", "n": 5, "l": [1, 2], "m": {"k": "v"}}
 # Each attempt must render as its own source text (velocity dialect): the member is not there.
 UNREACHABLE = [
     "$s.__class__", "$s.__class__.__mro__", "${s.__init__.__globals__}", "$s.__len__()", "$s.__getattribute__('x')",
-    "$s.format('x')", "$s.encode()", "$s.join($l)", "$s.splitlines()", "$s.__dict__", "$s._private",
+    "$s.encode()", "$s.join($l)", "$s.splitlines()", "$s.__dict__", "$s._private",
     "$m.items()", "$m.keys()", "$m.__dict__", "$m.setdefault('a', 1)", "$m.pop('k')", "$m.update($m)",
     "$l.append(3)", "$l.extend($l)", "$l.pop()", "$l.__setitem__(0, 1)", "$l.copy()", "$l.sort()",
     "$n.bit_length()", "$n.__add__(1)", "$n.real", "$n.to_bytes(2, 'big')",
@@ -27,6 +27,10 @@ UNREACHABLE = [
 def test_python_internals_are_unreachable(source):
     assert Template(source, dialect="velocity").render(dict(CONTEXT)) == source
     assert Template(source, dialect="apigateway").render(dict(CONTEXT)) == ""
+
+
+def test_format_is_javas_static_string_format_not_pythons():
+    assert Template("$s.format('{0} %s', 'x')", dialect="velocity").render({"s": ""}) == "{0} x"
 
 
 def test_generated_names_are_not_template_variables():

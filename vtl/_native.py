@@ -104,10 +104,7 @@ def url_decode(text: str) -> str:
                 raise JavaException(_IAE, "URLDecoder: Incomplete trailing escape (%) pattern")
             out.append(raw.decode("utf-8", "replace"))
         else:
-            # A run of plain characters at once.
-            stop = index + 1
-            while stop < length and text[stop] not in "+%":
-                stop += 1
+            stop = _PLAIN_RUN.match(text, index).end()  # a run of plain characters at once
             out.append(text[index:stop])
             index = stop
     return "".join(out)
@@ -125,6 +122,7 @@ def _escaped_byte(hex_digits: str) -> int:
 
 
 _JAVA_HEX = re.compile(r"[+-]?[0-9a-fA-F]+")  # what Integer.parseInt(s, 16) accepts (ASCII digits)
+_PLAIN_RUN = re.compile(r"[^+%]+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,6 +230,15 @@ def _escape_json_match(match: re.Match) -> str:
     return _JSON_SHORT.get(ch) or f"\\u{ord(ch):04X}"
 
 
+def java_big_decimal_str(value: Decimal) -> str:
+    """BigDecimal.toString: plain unless the exponent is positive or the number is tiny.
+
+    Python's Decimal.__str__ follows the same rule (both come from the General Decimal
+    Arithmetic spec), so it is exact for the finite values the parser produces.
+    """
+    return str(value)
+
+
 def to_json(value: Any) -> str:
     """Compact JSON text as json-smart writes it (what ``$input.json`` returns)."""
     parts: list[str] = []
@@ -251,7 +258,7 @@ def _write_json(value: Any, out: list[str]) -> None:
     elif isinstance(value, float):
         out.append("null" if value in (math.inf, -math.inf) else java_double_str(value))
     elif isinstance(value, Decimal):
-        out.append(str(value))  # BigDecimal.toString follows the same rule as Decimal.__str__
+        out.append(java_big_decimal_str(value))
     elif isinstance(value, dict):
         out.append("{")
         first = True

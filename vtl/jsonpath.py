@@ -1,10 +1,11 @@
-"""The one JSONPath of the project, with Jayway JsonPath's semantics (what API Gateway runs).
+"""The one JSONPath of the project: jsonpath-ng parses, Jayway JsonPath's semantics evaluate.
 
-``compile_path(text)`` parses a path once (cached) into a flat tuple of :class:`Step` records;
-``CompiledPath.select(document)`` walks them. The walk is a handful of small functions that
-dispatch on ``Step.kind``, so a Cython twin can mirror ``select`` step for step.
+API Gateway runs Jayway JsonPath. ``compile_path(text)`` parses a path once (cached) with
+jsonpath-ng's extended parser and flattens its AST into a tuple of :class:`Step` records;
+``CompiledPath.select(document)`` walks them with one small function per step kind, so a
+Cython twin can mirror ``select`` step for step.
 
-Jayway rules reproduced here (json-path/JsonPath, internal/path/*):
+Jayway rules reproduced by the walk (json-path/JsonPath, internal/path/*):
 
 * A path without a leading ``$`` or ``@`` gets ``$.`` prepended (``json('num')`` works).
 * A *definite* path (only single properties, single indexes and functions) yields one value;
@@ -14,21 +15,29 @@ Jayway rules reproduced here (json-path/JsonPath, internal/path/*):
   empty; but a missing property or a non-container *before* the first indefinite step still
   means "not found", as Jayway throws PathNotFoundException there.
 * ``[-1]`` counts from the end; slices are ``[from:to]`` with Jayway's clamping; a filter
-  applied to an object tests the object itself.
+  applied to an object tests the object itself; filters compare as Jayway's evaluators do.
 
-Why not jsonpath-ng's parser: its grammar differs from Jayway's where API Gateway users notice
-(property names with ``$`` or non-ASCII letters, ``length()``, filter operators and their
-number/string comparisons, ``[-1]``), so the Jayway compiler is ported instead; it is small.
+Jayway syntax outside jsonpath-ng's grammar is rewritten by :func:`_to_jsonpath_ng` before
+parsing (each case says why); docs/apigateway-decisions.md ("JSONPath") lists what remains.
 """
 from __future__ import annotations
 
 import functools
-import re
+import threading
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import regex
+from jsonpath_ng.exceptions import JSONPathError
+from jsonpath_ng.ext.filter import And, Expression, Filter, Or
+from jsonpath_ng.ext.parser import ExtendedJsonPathParser
+from jsonpath_ng.jsonpath import Child, Descendants, Fields, Index, Root, Slice, This, Wildcard
+
 from .apigw.json_values import JsonArray, JsonParseError, parse_json_text
+from .errors import JavaException
+from .runtime.javaregex import compile_java, java_matches
 from .runtime.values import java_class_name, java_double_str, java_equals, to_java_string
 
 
@@ -51,7 +60,7 @@ class JsonPathError(Exception):
 
 
 # Step kinds. ``arg`` holds: property names (tuple), indexes (tuple), slice (from, to),
-# a filter predicate, or a function name.
+# a filter predicate, a function name, or "$"/"@" for the root.
 ROOT, PROPERTY, INDEX, SLICE, WILDCARD, SCAN, FILTER, FUNCTION = (
     "root", "property", "index", "slice", "wildcard", "scan", "filter", "function")
 
@@ -105,7 +114,9 @@ def compile_path(text: str) -> CompiledPath:
         source = ("$." + text).strip()
     if source.endswith("."):
         raise InvalidPathError("Path must not end with a '.' or '..'")
-    tokens = _PathParser(source).parse()
+    tokens = _flatten(_parse(_to_jsonpath_ng(source)))
+    if any(kind == ROOT for kind, _ in tokens[1:]) or any(kind == FUNCTION for kind, _ in tokens[:-1]):
+        raise InvalidPathError(f"Could not parse path {text}")  # '$' inside, or a function not last
     return CompiledPath(text, _link(tokens))
 
 
@@ -132,322 +143,88 @@ def _token_definite(kind: str, arg: Any, leaf: bool) -> bool:
 
 
 # ============================================================================================
-# Path compiler: a port of Jayway's PathCompiler over a cursor with CharacterIndex's rules.
+# Parsing: Jayway text -> jsonpath-ng text -> jsonpath-ng AST -> (kind, arg) tokens.
 
-_SPACE_CHARS = " \t\n\r"
-
-
-class _Cursor:
-    """CharacterIndex: a position in the path text; the last character is the 'tail'."""
-
-    __slots__ = ("text", "pos", "end")
-
-    def __init__(self, text: str):
-        self.text, self.pos, self.end = text, 0, len(text) - 1
-
-    def in_bounds(self, index: int | None = None) -> bool:
-        index = self.pos if index is None else index
-        return 0 <= index <= self.end
-
-    def char(self, index: int | None = None) -> str:
-        index = self.pos if index is None else index
-        return self.text[index] if 0 <= index <= self.end else ""
-
-    def is_tail(self) -> bool:
-        return self.pos >= self.end
-
-    def next_significant_index(self, start: int | None = None) -> int:
-        index = (self.pos if start is None else start) + 1
-        while self.in_bounds(index) and self.text[index] == " ":
-            index += 1
-        return index
-
-    def next_significant_char(self, start: int | None = None) -> str:
-        index = self.next_significant_index(start)
-        return self.text[index] if self.in_bounds(index) else " "
-
-    def index_of_next_significant(self, wanted: str, start: int | None = None) -> int:
-        index = self.next_significant_index(start)
-        return index if self.char(index) == wanted else -1
-
-    def next_index_of(self, wanted: str, start: int) -> int:
-        return self.text.find(wanted, start)
-
-    def next_unescaped(self, start: int, wanted: str) -> int:
-        index, escaped = start + 1, False
-        while self.in_bounds(index):
-            ch = self.text[index]
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == wanted:
-                return index
-            index += 1
-        return -1
-
-    def closing_parenthesis(self, start: int) -> int:
-        """indexOfClosingBracket(start, skipStrings=true, skipRegex=true)."""
-        index, depth = start + 1, 1
-        while self.in_bounds(index):
-            ch = self.text[index]
-            if ch in "'\"":
-                index = self.next_unescaped(index, ch)
-                if index == -1:
-                    raise InvalidPathError(f"Could not find matching close quote for {ch} when parsing : {self.text}")
-                index += 1
-                ch = self.char(index)
-            if ch == "/":
-                index = self.next_unescaped(index, "/")
-                if index == -1:
-                    raise InvalidPathError(f"Could not find matching close for / when parsing regex in : {self.text}")
-                index += 1
-                ch = self.char(index)
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return index
-            index += 1
-        return -1
+_QUOTED = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*\""""
+_SCANNER = regex.compile(rf"""
+    (?P<relation>
+      (?:(?P<left>{_QUOTED}|-?[0-9][-0-9.eE]*|true|false|null)\s*)?  # a literal on the left
+      (?P<op>===|!==|==|!=|<=|>=|=~|<|>
+         |(?<=\s)(?i:in|nin|subsetof|anyof|noneof|contains|size|empty)(?=\s))
+      \s*
+      (?P<operand>/(?:[^/\\]|\\.)*/[a-zA-Z]*                        # /regex/flags
+         |{_QUOTED}
+         |(?P<json>[\[{{](?:[^\[\]{{}}'"]|{_QUOTED}|(?&json))*[\]}}])  # JSON list or object
+         |(?:\[[^\]]*\]|\(\)|[^\s()\[\]&|<>=!~])+))                   # number, word or path
+  | (?P<quoted>{_QUOTED})
+  | (?P<unclosed>['"])
+  | \.(?P<name>[^.\[()\s<>=~!&|*][^.\[()\s<>=~!&|]*)(?:\((?P<arguments>[^()]*)\))?
+  | (?P<bracket>[\[\]])
+  | (?P<parenthesis>\()
+""", regex.VERBOSE | regex.DOTALL)
+_PLAIN_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-class _PathParser:
-    def __init__(self, text: str):
-        self.cursor = _Cursor(text)
-        self.tokens: list[tuple[str, Any]] = []
+def _to_jsonpath_ng(source: str) -> str:
+    """Rewrite the Jayway forms jsonpath-ng's grammar lacks into forms it parses.
 
-    def fail(self, message: str):
-        raise InvalidPathError(message)
+    * ``.name`` where the name is not a jsonpath-ng identifier (``$.a$b``, ``$.é``, ``$.1x``,
+      ``$.where``) becomes ``.'name'``: Jayway takes any text up to ``.``/``[``/``(`` as a name.
+    * ``.length()`` (any Jayway function) becomes the property ``.'\\0length'``, which
+      :func:`_flatten` turns back into a function step: jsonpath-ng has no ``name()`` syntax.
+    * Each filter relation ``op operand`` becomes ``=~ 'op operand'``: jsonpath-ng parses the
+      filter's structure (``&&``, ``||``, ``!``, parentheses, the left paths), but Jayway's
+      operators (``in``, ``nin``, ``size``, ``===``...) and literals (``/re/i``, JSON lists,
+      ``1e3``, BigDecimal text) are not in its grammar; :func:`_operand` reads them.
+    * Quoted names get Jayway's escapes (``\\n``, ``\\u00e9``) decoded before jsonpath-ng,
+      which only knows backslash-quote.
+    """
+    depth = 0
 
-    def parse(self) -> list[tuple[str, Any]]:
-        cursor = self.cursor
-        while cursor.in_bounds() and cursor.char() in _SPACE_CHARS:
-            cursor.pos += 1
-        if cursor.char() not in ("$", "@"):
-            self.fail("Path must start with '$' or '@'")
-        self.tokens.append((ROOT, cursor.char()))
-        if cursor.is_tail():
-            return self.tokens
-        cursor.pos += 1
-        if cursor.char() not in (".", "["):
-            self.fail(f"Illegal character at position {cursor.pos} expected '.' or '['")
-        self.read_next()
-        return self.tokens
+    def rewrite(match) -> str:
+        nonlocal depth
+        if match["quoted"]:
+            quote = match["quoted"][0]
+            return quote + _escape(_unescape(match["quoted"][1:-1]), quote) + quote
+        if match["unclosed"]:
+            raise InvalidPathError(f"Property has not been closed - missing closing {match['unclosed']}")
+        if match["relation"]:
+            relation = match["op"] + " " + match["operand"]
+            if match["left"]:  # jsonpath-ng wants a path on the left: '@', the literal rides along
+                return "@ =~ '" + _escape(relation + "\0" + match["left"], "'") + "'"
+            return "=~ '" + _escape(relation, "'") + "'"
+        if match["bracket"] == "[":  # jsonpath-ng would also take a bare name: $[a]
+            if source[match.end():].lstrip()[:1] not in tuple("?*:-0123456789'\""):
+                raise InvalidPathError(f"Could not parse token starting at position {match.start()}. "
+                                       "Expected ?, ', 0-9, * ")
+            depth += 1
+            return "["
+        if match["bracket"]:
+            depth -= 1
+            return "]"
+        if match["parenthesis"]:  # jsonpath-ng groups paths in parentheses; Jayway only filters
+            if depth == 0:
+                raise InvalidPathError(f"Could not parse token starting at position {match.start()}")
+            return "("
+        name, arguments = match["name"], match["arguments"]
+        if arguments is not None:
+            if arguments.strip():  # concat, append: not used by mapping templates
+                raise InvalidPathError(f"Function with arguments is not supported: '{name}'")
+            if name not in _FUNCTIONS:
+                raise InvalidPathError(f"Function with name: {name} does not exist.")
+            name = "\0" + name
+        elif depth == 0 and source[match.end():match.end() + 1].isspace():
+            raise InvalidPathError("Use bracket notion ['my prop'] if your property contains blank "
+                                   f"characters. position: {match.start('name')}")
+        if _PLAIN_NAME.fullmatch(name) and name not in ("where", "wherenot"):
+            return "." + name
+        return ".'" + _escape(name, "'") + "'"
 
-    def continue_or_stop(self) -> None:
-        if not self.cursor.is_tail():
-            self.read_next()
-
-    def read_next(self) -> None:
-        ch = self.cursor.char()
-        if ch == "[":
-            if not (self.read_bracket_property() or self.read_array() or self.read_wildcard()
-                    or self.read_filter()):
-                self.fail(f"Could not parse token starting at position {self.cursor.pos}. Expected ?, ', 0-9, * ")
-        elif ch == ".":
-            self.read_dot()
-        elif ch == "*":
-            if not self.read_wildcard():
-                self.fail(f"Could not parse token starting at position {self.cursor.pos}")
-        elif not self.read_property_or_function():
-            self.fail(f"Could not parse token starting at position {self.cursor.pos}")
-
-    def read_dot(self) -> None:
-        cursor = self.cursor
-        if cursor.char() == "." and cursor.char(cursor.pos + 1) == ".":
-            self.tokens.append((SCAN, None))
-            cursor.pos += 2
-        elif not cursor.in_bounds(cursor.pos + 1):
-            self.fail("Path must not end with a '.")
-        else:
-            cursor.pos += 1
-        if cursor.char() == ".":
-            self.fail(f"Character '.' on position {cursor.pos} is not valid.")
-        self.read_next()
-
-    def read_property_or_function(self) -> bool:
-        cursor = self.cursor
-        if cursor.char() in ("[", "*", ".", " "):
-            return False
-        start = index = cursor.pos
-        end, is_function = 0, False
-        while cursor.in_bounds(index):
-            ch = cursor.text[index]
-            if ch == " ":
-                self.fail(f"Use bracket notion ['my prop'] if your property contains blank characters. position: {cursor.pos}")
-            if ch in ".[":
-                end = index
-                break
-            if ch == "(":
-                is_function, end = True, index
-                break
-            index += 1
-        if end == 0:
-            end = len(cursor.text)
-        name = cursor.text[start:end]
-        if is_function:
-            cursor.pos = self.skip_function_arguments(name, index)
-            self.tokens.append((FUNCTION, name))
-        else:
-            cursor.pos = end
-            self.tokens.append((PROPERTY, (name,)))
-        if cursor.is_tail():
-            return True
-        self.read_next()
-        return True
-
-    def skip_function_arguments(self, name: str, open_index: int) -> int:
-        cursor, depth = self.cursor, 1
-        close = open_index + 1
-        while close < len(cursor.text):
-            if cursor.text[close] == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif cursor.text[close] == "(":
-                depth += 1
-            close += 1
-        if depth != 0:
-            self.fail(f"Arguments to function: '{name}' are not closed properly.")
-        if cursor.text[open_index + 1:close].strip():
-            # Functions with arguments (concat, append, ...) are not used by mapping templates.
-            self.fail(f"Function with arguments is not supported: '{name}'")
-        if name not in _FUNCTIONS:
-            self.fail(f"Function with name: {name} does not exist.")
-        return close  # Jayway leaves the cursor on ')'; the tail rule ends the path there
-
-    def read_bracket_property(self) -> bool:
-        cursor = self.cursor
-        if cursor.char() != "[":
-            return False
-        quote = cursor.next_significant_char()
-        if quote not in ("'", '"'):
-            return False
-        names: list[str] = []
-        start = index = cursor.pos + 1
-        end, in_name, escaped, last_was_comma = 0, False, False, False
-        while cursor.in_bounds(index):
-            ch = cursor.text[index]
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == "]" and not in_name:
-                if last_was_comma:
-                    self.fail(f"Found empty property at index {index}")
-                break
-            elif ch == quote:
-                if in_name:
-                    following = cursor.next_significant_char(index)
-                    if following not in ("]", ","):
-                        self.fail(f"Property must be separated by comma or Property must be terminated close square bracket at index {index}")
-                    end = index
-                    names.append(_unescape(cursor.text[start:end]))
-                    in_name = False
-                else:
-                    start, in_name, last_was_comma = index + 1, True, False
-            elif ch == "," and not in_name:
-                if last_was_comma:
-                    self.fail(f"Found empty property at index {index}")
-                last_was_comma = True
-            index += 1
-        if in_name:
-            self.fail(f"Property has not been closed - missing closing {quote}")
-        close = cursor.index_of_next_significant("]", end)
-        if close == -1:
-            self.fail("Property has not been closed - missing closing ]")
-        if not names:
-            self.fail("Empty properties")
-        cursor.pos = close + 1
-        self.tokens.append((PROPERTY, tuple(names)))
-        self.continue_or_stop()
-        return True
-
-    def read_array(self) -> bool:
-        cursor = self.cursor
-        if cursor.char() != "[":
-            return False
-        first = cursor.next_significant_char()
-        if not (first.isdigit() and first.isascii()) and first not in ("-", ":"):
-            return False
-        close = cursor.next_index_of("]", cursor.pos + 1)
-        if close == -1:
-            return False
-        expression = cursor.text[cursor.pos + 1:close].strip()
-        if expression == "*" or any(ch not in "0123456789,-: " for ch in expression):
-            return False
-        if ":" in expression:
-            self.tokens.append((SLICE, _parse_slice(expression)))
-        else:
-            self.tokens.append((INDEX, tuple(_java_int(part.strip()) for part in expression.split(","))))
-        cursor.pos = close + 1
-        self.continue_or_stop()
-        return True
-
-    def read_wildcard(self) -> bool:
-        cursor = self.cursor
-        in_bracket = cursor.char() == "["
-        if in_bracket and cursor.next_significant_char() != "*":
-            return False
-        if cursor.char() != "*" and not cursor.in_bounds(cursor.pos + 1):
-            return False
-        if in_bracket:
-            star = cursor.index_of_next_significant("*")
-            close = cursor.index_of_next_significant("]", star)
-            if close == -1:
-                self.fail(f"Expected wildcard token to end with ']' on position {star + 1}")
-            cursor.pos = close + 1
-        else:
-            cursor.pos += 1
-        self.tokens.append((WILDCARD, None))
-        self.continue_or_stop()
-        return True
-
-    def read_filter(self) -> bool:
-        cursor = self.cursor
-        question = cursor.index_of_next_significant("?")
-        if question == -1:
-            return False
-        open_paren = cursor.index_of_next_significant("(", question)
-        if open_paren == -1:
-            return False
-        close_paren = cursor.closing_parenthesis(open_paren)
-        if close_paren == -1:
-            return False
-        close = cursor.index_of_next_significant("]", close_paren)
-        if close == -1:
-            return False
-        predicate = _FilterParser(cursor.text[open_paren:close_paren + 1]).parse()
-        self.tokens.append((FILTER, predicate))
-        cursor.pos = close + 1
-        self.continue_or_stop()
-        return True
+    return _SCANNER.sub(rewrite, source)
 
 
-def _parse_slice(expression: str) -> tuple[int | None, int | None]:
-    if any(ch not in "0123456789-:" for ch in expression):
-        raise InvalidPathError(f"Failed to parse SliceOperation: {expression}")
-    parts = expression.split(":")
-    while parts and parts[-1] == "":  # Java's split drops trailing empty strings
-        parts.pop()
-    start = _java_int(parts[0]) if len(parts) > 0 and parts[0] else None
-    stop = _java_int(parts[1]) if len(parts) > 1 and parts[1] else None
-    if start is None and stop is None:
-        raise InvalidPathError(f"Failed to parse SliceOperation: {expression}")
-    return start, stop
-
-
-def _java_int(text: str) -> int:
-    """Integer.parseInt; its NumberFormatException becomes InvalidPathException."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise InvalidPathError(f'java.lang.NumberFormatException: For input string: "{text}"') from None
-    if not -(2**31) <= value < 2**31:
-        raise InvalidPathError(f'java.lang.NumberFormatException: For input string: "{text}"')
-    return value
+def _escape(text: str, quote: str) -> str:
+    return text.replace("\\", "\\\\").replace(quote, "\\" + quote)
 
 
 _UNESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
@@ -455,23 +232,55 @@ _UNESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 def _unescape(text: str) -> str:
     """Jayway's Utils.unescape: backslash escapes in quoted names and string literals."""
-    if "\\" not in text:
-        return text
-    out, index = [], 0
-    while index < len(text):
-        ch = text[index]
-        if ch != "\\" or index + 1 >= len(text):
-            out.append(ch)
-            index += 1
-            continue
-        escaped = text[index + 1]
-        if escaped == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[index + 2:index + 6]):
-            out.append(chr(int(text[index + 2:index + 6], 16)))
-            index += 6
-            continue
-        out.append(_UNESCAPES.get(escaped, escaped))
-        index += 2
-    return "".join(out)
+    return regex.sub(r"\\(u[0-9a-fA-F]{4}|.)", lambda m: chr(int(m[1][1:], 16)) if len(m[1]) == 5
+                     else _UNESCAPES.get(m[1], m[1]), text, flags=regex.DOTALL)
+
+
+_PARSER = ExtendedJsonPathParser()
+_PARSER_LOCK = threading.Lock()
+
+
+def _parse(text: str):
+    """jsonpath-ng's extended parser; its deprecated forms (``&``, ``|``) are not Jayway's."""
+    with _PARSER_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            return _PARSER.parse(text)
+        except (JSONPathError, DeprecationWarning) as error:
+            raise InvalidPathError(str(error)) from None
+
+
+def _flatten(node) -> list[tuple[str, Any]]:
+    """jsonpath-ng's AST as Jayway's token list: ``Child`` and ``Descendants`` chain tokens."""
+    if isinstance(node, Child):
+        return _flatten(node.left) + _flatten(node.right)
+    if isinstance(node, Descendants):
+        return _flatten(node.left) + [(SCAN, None)] + _flatten(node.right)
+    if isinstance(node, (Root, This)):
+        return [(ROOT, "$" if isinstance(node, Root) else "@")]
+    if isinstance(node, Fields):
+        if node.fields[0].startswith("\0"):
+            return [(FUNCTION, node.fields[0][1:])]
+        return [(PROPERTY, tuple(node.fields))]
+    if isinstance(node, Index):
+        return [(INDEX, tuple(_java_int(index) for index in node.indices))]
+    if isinstance(node, Slice):  # Jayway ignores a step (ArraySliceOperation reads two numbers)
+        if node.start is None and node.end is None:
+            raise InvalidPathError("Failed to parse SliceOperation: :")
+        return [(SLICE, (None if node.start is None else _java_int(node.start),
+                         None if node.end is None else _java_int(node.end)))]
+    if isinstance(node, Wildcard):
+        return [(WILDCARD, None)]
+    if isinstance(node, Filter):
+        return [(FILTER, _predicate(node.expressions))]
+    raise InvalidPathError(f"Not a Jayway JsonPath: {node}")  # Where, Parent, `len`, arithmetic...
+
+
+def _java_int(value: int) -> int:
+    """Integer.parseInt; its NumberFormatException becomes InvalidPathException."""
+    if not -(2**31) <= value < 2**31:
+        raise InvalidPathError(f'java.lang.NumberFormatException: For input string: "{value}"')
+    return value
 
 
 # ============================================================================================
@@ -822,7 +631,7 @@ def _equals(left: _Node, right: _Node) -> bool:
     if left.kind in (BOOL, NULL):
         return right.kind == left.kind and left.value == right.value
     if left.kind == PATTERN:
-        return right.kind == PATTERN and left.value.pattern == right.value.pattern
+        return right.kind == PATTERN and left.value == right.value
     return False
 
 
@@ -866,7 +675,7 @@ def _regex(left: _Node, right: _Node) -> bool:
         text = "true" if other.value else "false"
     else:
         return False
-    return pattern.value.fullmatch(text) is not None
+    return java_matches(text, pattern.value)  # Matcher.matches(): the whole string
 
 
 def _value_list(node: _Node) -> list[_Node] | None:
@@ -931,191 +740,70 @@ _OPERATORS = {
     "EXISTS": lambda l, r: l.kind == BOOL and r.kind == BOOL and l.value == r.value,
 }
 
-_OPERATOR_CHARS = "<>=~!"
-_REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "u": 0, "d": 0}
 
 
-class _FilterParser:
-    """FilterCompiler: ``( expression )`` with ``&&``, ``||``, ``!`` and relations."""
+# --- filter compilation: jsonpath-ng's filter AST and our relation operands ----------------
 
-    def __init__(self, text: str):
-        self.text, self.pos = text, 0
-
-    def fail(self, message: str):
-        raise InvalidPathError(message)
-
-    def char(self, offset: int = 0) -> str:
-        index = self.pos + offset
-        return self.text[index] if 0 <= index < len(self.text) else ""
-
-    def skip_blanks(self) -> None:
-        while self.char() and self.char() in _SPACE_CHARS:
-            self.pos += 1
-
-    def parse(self):
-        expression = self.read_or()
-        self.skip_blanks()
-        if self.pos < len(self.text):
-            self.fail(f"Expected end of filter expression instead of: {self.text[self.pos:]}")
-        return expression
-
-    def read_or(self):
-        operands = [self.read_and()]
-        while self.take("||"):
-            operands.append(self.read_and())
-        return operands[0] if len(operands) == 1 else _Logical("||", operands)
-
-    def read_and(self):
-        operands = [self.read_operand()]
-        while self.take("&&"):
-            operands.append(self.read_operand())
+def _predicate(expression):
+    """A filter's jsonpath-ng AST as Jayway predicates (a list is a conjunction)."""
+    if isinstance(expression, list):
+        operands = [_predicate(item) for item in expression]
         return operands[0] if len(operands) == 1 else _Logical("&&", operands)
+    if isinstance(expression, (And, Or)):
+        return _Logical("&&" if isinstance(expression, And) else "||",
+                        [_predicate(item) for item in expression.operands])
+    if isinstance(expression, Expression):
+        path = _filter_path(expression.target)
+        if expression.op is None:  # [?(@.isbn)]
+            return _Relation(_Node(PATH, path, True), "EXISTS", _TRUE)
+        if expression.op == "!" and expression.value is None:  # [?(!@.isbn)]
+            return _Logical("!", [_Relation(_Node(PATH, path, True), "EXISTS", _TRUE)])
+        if expression.op == "=~" and isinstance(expression.value, str):  # see _to_jsonpath_ng
+            operator, operand = expression.value.split(" ", 1)
+            operand, _, left = operand.partition("\0")
+            key = operator.upper()
+            if key in _OPERATORS and key != "EXISTS":
+                return _Relation(_operand(left) if left else _Node(PATH, path), key, _operand(operand))
+    raise InvalidPathError(f"Filter expression is not supported: {expression}")
 
-    def take(self, token: str) -> bool:
-        self.skip_blanks()
-        if self.text.startswith(token, self.pos):
-            self.pos += len(token)
-            return True
-        return False
 
-    def read_operand(self):
-        self.skip_blanks()
-        if self.char() == "!" and self.char(1) != "=":
-            self.pos += 1
-            self.skip_blanks()
-            if self.char() in ("$", "@"):
-                path = self.read_path()
-                return _Logical("!", [_Relation(_Node(PATH, path, True), "EXISTS", _TRUE)])
-            return _Logical("!", [self.read_operand()])
-        if self.char() == "(":
-            self.pos += 1
-            inner = self.read_or()
-            self.skip_blanks()
-            if self.char() != ")":
-                self.fail(f"Expected ')' in filter {self.text}")
-            self.pos += 1
-            return inner
-        return self.read_relation()
+def _filter_path(target) -> CompiledPath:
+    tokens = _flatten(target)
+    if tokens[0][0] != ROOT:  # a literal or bare name on the left: not supported
+        raise InvalidPathError(f"Expected a path starting with @ or $ in filter: {target}")
+    return CompiledPath(str(target), _link(tokens))
 
-    def read_relation(self):
-        left = self.read_value()
-        saved = self.pos
+
+_NUMBER = regex.compile(r"[-0-9.eE]+")
+_JAYWAY_REGEX_FLAGS = "dixmsuU"  # PatternFlag; other letters are ignored, as in Jayway
+
+
+def _operand(text: str) -> _Node:
+    """Jayway's ValueNode for the right operand of a relation, from its text."""
+    first = text[0]
+    if first == "/":
+        source, _, flags = text[1:].rpartition("/")
+        flags = "".join(flag for flag in flags if flag in _JAYWAY_REGEX_FLAGS)
+        pattern = f"(?{flags}){source}" if flags else source
         try:
-            operator = self.read_operator()
-            right = self.read_value()
-            return _Relation(left, operator, right)
-        except InvalidPathError:
-            self.pos = saved
-        if left.kind != PATH:
-            self.fail(f"Expected a path in filter {self.text}")
-        return _Relation(_Node(PATH, left.value, True), "EXISTS", _TRUE)
-
-    def read_operator(self) -> str:
-        self.skip_blanks()
-        start = self.pos
-        if self.char() and self.char() in _OPERATOR_CHARS:
-            while self.char() and self.char() in _OPERATOR_CHARS:
-                self.pos += 1
-        else:
-            while self.char() and self.char() not in (" ", ")"):
-                self.pos += 1
-        operator = self.text[start:self.pos]
-        key = operator if operator and operator[0] in _OPERATOR_CHARS else operator.upper()
-        if key not in _OPERATORS or key == "EXISTS":
-            self.fail(f"Filter operator {operator} is not supported!")
-        return key
-
-    def read_value(self) -> _Node:
-        self.skip_blanks()
-        ch = self.char()
-        if ch in ("$", "@"):
-            return _Node(PATH, self.read_path())
-        if ch == "-" or ch.isdigit():
-            return self.read_number()
-        if ch in ("'", '"'):
-            return _Node(STR, self.read_string(ch))
-        if ch == "/":
-            return _Node(PATTERN, self.read_pattern())
-        if ch in ("[", "{"):
-            return _Node(JSON, self.read_json(ch))
-        for word, node in (("true", _TRUE), ("false", _FALSE), ("null", _Node(NULL))):
-            if self.text.startswith(word, self.pos):
-                self.pos += len(word)
-                return node
-        self.fail(f"Could not parse filter value at position {self.pos} in {self.text}")
-
-    def read_path(self) -> CompiledPath:
-        start, depth = self.pos, 0
-        while self.char():
-            ch = self.char()
-            if ch == "[":
-                close = self.text.find("]", self.pos)
-                if close == -1:
-                    self.fail(f"Unclosed bracket in filter {self.text}")
-                self.pos = close + 1
-                continue
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif ch in _OPERATOR_CHARS or ch in " &|":
-                break
-            self.pos += 1
-        return compile_path(self.text[start:self.pos])
-
-    def read_number(self) -> _Node:
-        start = self.pos
-        while self.char() and (self.char().isdigit() or self.char() in "-.Ee"):
-            self.pos += 1
+            compile_java(pattern)  # FilterCompiler compiles the Pattern and wraps its exception
+        except JavaException as error:
+            raise InvalidPathError(f"Failed to parse filter: {error}") from None
+        return _Node(PATTERN, pattern)
+    if first in "'\"":
+        return _Node(STR, _unescape(text[1:-1]))
+    if first in "[{":
         try:
-            return _Node(NUM, Decimal(self.text[start:self.pos]))
+            return _Node(JSON, parse_json_text(text))
+        except JsonParseError as error:
+            raise InvalidPathError(f"Invalid JSON literal in filter: {error.message}") from None
+    if first in "$@":
+        return _Node(PATH, compile_path(text))
+    if text in ("true", "false", "null"):
+        return {"true": _TRUE, "false": _FALSE, "null": _Node(NULL)}[text]
+    if _NUMBER.fullmatch(text):
+        try:
+            return _Node(NUM, Decimal(text))
         except InvalidOperation:
-            self.fail(f"Invalid number in filter: {self.text[start:self.pos]}")
-
-    def read_string(self, quote: str) -> str:
-        close = _Cursor(self.text).next_unescaped(self.pos, quote)
-        if close == -1:
-            self.fail(f"String literal does not have matching quotes. Expected {quote} in {self.text}")
-        literal = self.text[self.pos + 1:close]
-        self.pos = close + 1
-        return _unescape(literal)
-
-    def read_pattern(self):
-        close = _Cursor(self.text).next_unescaped(self.pos, "/")
-        if close == -1:
-            self.fail(f"Pattern not closed in {self.text}")
-        source = self.text[self.pos + 1:close]
-        self.pos = close + 1
-        flags = 0
-        while self.char() and self.char().isalpha():
-            flags |= _REGEX_FLAGS.get(self.char(), 0)
-            self.pos += 1
-        try:
-            return re.compile(source, flags)
-        except re.error as error:
-            self.fail(f"Invalid regular expression /{source}/: {error}")
-
-    def read_json(self, opening: str) -> Any:
-        closing = "]" if opening == "[" else "}"
-        depth, index = 0, self.pos
-        while index < len(self.text):
-            ch = self.text[index]
-            if ch in "'\"":
-                index = _Cursor(self.text).next_unescaped(index, ch)
-                if index == -1:
-                    break
-            elif ch == opening:
-                depth += 1
-            elif ch == closing:
-                depth -= 1
-                if depth == 0:
-                    literal = self.text[self.pos:index + 1]
-                    self.pos = index + 1
-                    try:
-                        return parse_json_text(literal)
-                    except JsonParseError as error:
-                        self.fail(f"Invalid JSON literal in filter: {error.message}")
-            index += 1
-        self.fail(f"Unclosed JSON literal in filter {self.text}")
+            pass
+    raise InvalidPathError(f"Could not parse filter value: {text}")

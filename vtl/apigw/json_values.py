@@ -14,12 +14,12 @@ one parser, so it is ported state for state, including its error positions and m
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .._native import java_big_decimal_str  # noqa: F401  (re-exported)
 from ..runtime.objects import JavaObject
-from ..runtime.values import java_double_str, to_java_string
+from ..speedups import escape_json_string, to_json  # noqa: F401  (the chosen twin; re-exported)
 
 # json-smart marks the end of input with this character (so does a literal U+001A in the text).
 EOI = "\x1a"
@@ -122,12 +122,8 @@ class _PermissiveParser:
         self.skip(_NQ_RUNS[stop])
 
     def extract_trimmed(self, start: int, stop: int) -> str:
-        text = self.text
-        while start < stop - 1 and _java_is_whitespace(text[start]):
-            start += 1
-        while stop - 1 > start and _java_is_whitespace(text[stop - 1]):
-            stop -= 1
-        return text[start:stop]
+        # json-smart's extractStringTrim is String.trim(): every char up to U+0020 goes, as in skip_space.
+        return self.text[start:stop].strip(_JAVA_TRIM_CHARS)
 
     def read_nq_string(self, stop: frozenset) -> str:
         start = self.pos
@@ -352,6 +348,9 @@ class _PermissiveParser:
             raise self.error(self.pos, "token", text) from None
 
 
+_JAVA_TRIM_CHARS = "".join(chr(code) for code in range(0x21))
+
+
 def _parse_integer(text: str) -> int:
     # json-smart's parseNumber reads "-" alone as 0; Integer/Long/BigInteger follow from magnitude.
     return 0 if text == "-" else int(text)
@@ -364,92 +363,8 @@ def _join_surrogates(text: str) -> str:
     return text
 
 
-def _java_is_whitespace(ch: str) -> bool:
-    """Character.isWhitespace: Unicode space separators except no-break ones, plus ASCII controls."""
-    if ch in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
-        return True
-    if ch in "\u00a0\u2007\u202f":
-        return False
-    return unicodedata.category(ch) in ("Zs", "Zl", "Zp")
-
 
 # --------------------------------------------------------------------------------------------
-# The printer: json-smart's JSONValue.toJSONString with the default style (NO_COMPRESS), which is
-# also what JSONArray.toString() uses. Keys and strings are always quoted; '/' is escaped as '\/'
-# (Escape4Web); control characters, U+007F..U+009F and U+2000..U+20FF become \\uXXXX (uppercase).
-
-_ESCAPES_4WEB = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n",
-                 "\r": "\\r", "\t": "\\t", "/": "\\/"}
-
-
-def escape_json_string(text: str) -> str:
-    out = []
-    for ch in text:
-        escaped = _ESCAPES_4WEB.get(ch)
-        if escaped is not None:
-            out.append(escaped)
-            continue
-        code = ord(ch)
-        if code <= 0x1F or 0x7F <= code <= 0x9F or 0x2000 <= code <= 0x20FF:
-            out.append(f"\\u{code:04X}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON text as json-smart writes it (what ``$input.json`` returns)."""
-    parts: list[str] = []
-    _write_json(value, parts)
-    return "".join(parts)
-
-
-def _write_json(value: Any, out: list[str]) -> None:
-    if value is None:
-        out.append("null")
-    elif isinstance(value, str):
-        out.append('"' + escape_json_string(value) + '"')
-    elif isinstance(value, bool):
-        out.append("true" if value else "false")
-    elif isinstance(value, int):
-        out.append(str(value))
-    elif isinstance(value, float):
-        out.append("null" if value in (float("inf"), float("-inf")) else java_double_str(value))
-    elif isinstance(value, Decimal):
-        out.append(java_big_decimal_str(value))
-    elif isinstance(value, dict):
-        _write_object(value, out)
-    elif isinstance(value, (list, tuple)):
-        _write_array(value, out)
-    else:
-        out.append('"' + escape_json_string(to_java_string(value)) + '"')
-
-
-def _write_object(value: dict, out: list[str]) -> None:
-    out.append("{")
-    first = True
-    for key, item in value.items():
-        if not first:
-            out.append(",")
-        first = False
-        out.append('"' + escape_json_string(to_java_string(key)) + '":')
-        _write_json(item, out)
-    out.append("}")
-
-
-def _write_array(value: list | tuple, out: list[str]) -> None:
-    out.append("[")
-    for index, item in enumerate(value):
-        if index:
-            out.append(",")
-        _write_json(item, out)
-    out.append("]")
-
-
-def java_big_decimal_str(value: Decimal) -> str:
-    """BigDecimal.toString: plain unless the exponent is positive or the number is tiny.
-
-    Python's Decimal.__str__ follows the same rule (both come from the General Decimal
-    Arithmetic spec), so it is exact for the finite values the parser produces.
-    """
-    return str(value)
+# The printer (json-smart's JSONValue.toJSONString, NO_COMPRESS) is hot: its one implementation,
+# pure Python or the Cython twin, lives in vtl._native / ext/_speedups.pyx and is chosen in
+# vtl.speedups. Re-exported here, where the parser's other half is.

@@ -42,7 +42,7 @@ from .context import create_context
 from .json_values import JsonParseError, parse_json_text
 from .model import ApiSettings, Integration, IntegrationResponse, MethodResponse, method_responses_from_aws_json
 from .model_rules import STAGE_VARIABLE_REFERENCE
-from .request import MultiValues, Request, multi_values
+from .request import MultiValues, Request, body_bytes, multi_values
 from .variables import RESPONSE_PHASE, template_variables
 
 __all__ = ["Backend", "EndpointResponse", "IntegrationRequest", "Invocation", "invoke"]
@@ -89,7 +89,6 @@ class EndpointResponse:
         if answer.get("echo"):
             echoed = (echo or _echo)(integration_request)
             return dataclasses.replace(echoed, status=status)
-        from .request import body_bytes
         return cls(status, multi_values(answer.get("headers")), body_bytes(answer))
 
 
@@ -126,8 +125,10 @@ class GatewayAnswer(Exception):
         self.status, self.message, self.error_type, self.reason = status, message, error_type, reason or message
 
 
-def _internal_error(reason: str) -> GatewayAnswer:
-    return GatewayAnswer(500, INTERNAL_SERVER_ERROR, "InternalServerErrorException", reason)
+def _configuration_error(detail: object) -> GatewayAnswer:
+    """500 Internal server error: what AWS logs as "Execution failed due to configuration error"."""
+    return GatewayAnswer(500, INTERNAL_SERVER_ERROR, "InternalServerErrorException",
+                         f"Execution failed due to configuration error: {detail}")
 
 
 # --- the library call --------------------------------------------------------------------------
@@ -239,7 +240,7 @@ class _Call:
             return mapping.map_request_parameters(self.integration.request_parameters, self.request,
                                                   self.context, self.kind)
         except mapping.ParameterMappingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     def choose_request_template(self) -> content.TemplateChoice:
         try:
@@ -259,7 +260,7 @@ class _Call:
             return content.convert_request_payload(self.request.body, self.request.header("Content-Type"),
                                                    self.api.binary_media_types, content_handling)
         except content.ContentHandlingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     def transform_request(self, choice: content.TemplateChoice, payload: content.Payload) -> bytes:
         self.note(f"Method request body before transformations: {_loggable(payload.data)}")
@@ -271,12 +272,11 @@ class _Call:
             rendered = Template(choice.source, dialect="apigateway").render(
                 variables=template_variables(request, context=self.context))
         except content.ContentHandlingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
         except GatewayError as error:
             raise GatewayAnswer(error.status, error.message, _error_type(error.status)) from None
         except VTLError as error:
-            raise _internal_error(f"Execution failed due to configuration error: Unable to transform "
-                                  f"request: {error}") from None
+            raise _configuration_error(f"Unable to transform request: {error}") from None
         return rendered.encode("utf-8")
 
     def apply_request_override(self, mapped: mapping.MappedRequest) -> None:
@@ -328,7 +328,7 @@ class _Call:
         except ValueError:
             status = 0
         if not 100 <= status <= 599:
-            raise _internal_error(f"Execution failed due to configuration error: invalid mock statusCode {status}")
+            raise _configuration_error(f"invalid mock statusCode {status}")
         self.note(f"Mock integration status: {status}")
         return status
 
@@ -371,12 +371,11 @@ class _Call:
             selector = selection.status_selector(endpoint.status)
         selected = selection.select_integration_response(self.integration.integration_responses, selector)
         if selected is None:
-            raise _internal_error("Execution failed due to configuration error: No match for output mapping "
-                                  f"and no default output mapping configured. Endpoint Response Status Code: "
-                                  f"{endpoint.status}")
+            raise _configuration_error(f"No match for output mapping and no default output mapping "
+                                       f"configured. Endpoint Response Status Code: {endpoint.status}")
         if self.method_responses is not None and selected.status_code not in self.method_responses:
-            raise _internal_error(f"Execution failed due to configuration error: Output mapping refers to an "
-                                  f"invalid method response: {selected.status_code}")
+            raise _configuration_error(f"Output mapping refers to an invalid method response: "
+                                       f"{selected.status_code}")
         self.note(f"Integration response selected: {selected.status_code} (selector {selector!r})")
         return selected
 
@@ -393,10 +392,9 @@ class _Call:
                                            context=self.context)
             return Template(choice.source, dialect="apigateway").render(variables=variables).encode("utf-8")
         except content.ContentHandlingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
         except VTLError as error:  # GatewayError too: a response template cannot ask the client
-            raise _internal_error(f"Execution failed due to configuration error: Unable to transform "
-                                  f"response: {error}") from None
+            raise _configuration_error(f"Unable to transform response: {error}") from None
 
     def backend_is_binary(self, endpoint: EndpointResponse) -> bool:
         content_type = mapping.header_values(endpoint.headers, "Content-Type")
@@ -443,15 +441,14 @@ class _Call:
                                                     binary_media_types=self.api.binary_media_types,
                                                     content_handling=None).data
         except content.ContentHandlingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     # --- AWS_PROXY (Lambda proxy) -------------------------------------------------------------
 
     def run_lambda_proxy(self) -> Invocation:
         self.map_request_parameters_checks_only()
         if self.integration_method() != "POST":
-            raise _internal_error("Execution failed due to configuration error: Lambda functions are invoked "
-                                  "with POST only")
+            raise _configuration_error("Lambda functions are invoked with POST only")
         payload = self.convert_request_payload(None)
         trace_id = self.trace_id()
         headers = proxy.lambda_event_headers(self.request, self.context, trace_id)
@@ -473,7 +470,7 @@ class _Call:
         try:
             mapping.check_request_header_targets(self.integration.request_parameters, self.kind)
         except mapping.ParameterMappingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     def read_lambda_proxy_result(self, endpoint: EndpointResponse) -> proxy.ProxyResponse:
         if not 200 <= endpoint.status <= 299 or selection.is_function_error(endpoint.headers):
@@ -486,7 +483,7 @@ class _Call:
                                 f"Execution failed due to configuration error: Malformed Lambda proxy "
                                 f"response ({error})") from None
         except content.ContentHandlingError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     # --- shared steps -------------------------------------------------------------------------
 
@@ -553,10 +550,10 @@ class _Call:
             raise GatewayAnswer(504, "Endpoint request timed out", "InternalServerErrorException",
                                 "Execution failed due to a timeout error") from None
         except ConnectionError as error:
-            raise _internal_error(f"Execution failed due to configuration error: {error}") from None
+            raise _configuration_error(error) from None
 
     def note_integration_request(self, integration_request: IntegrationRequest) -> None:
-        self.note(f"Endpoint request URI: {integration_request.uri}")
+        self.note(f"Endpoint request URI: {integration_request.uri or '(none: mock integration)'}")
         self.note(f"Endpoint request headers: {_loggable_headers(integration_request.headers)}")
         self.note(f"Endpoint request body after transformations: {_loggable(integration_request.body)}")
 

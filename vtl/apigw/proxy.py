@@ -219,7 +219,8 @@ def _multi_value_header_map(value: Any) -> dict[str, list[str]]:
             continue
         if not isinstance(items, list):
             raise MalformedProxyResponse(f"multiValueHeaders.{name} must be an array")
-        headers[name] = [text for item in items if (text := _scalar_text(item, f"multiValueHeaders.{name}")) is not None]
+        texts = (_scalar_text(item, f"multiValueHeaders.{name}") for item in items)
+        headers[name] = [text for text in texts if text is not None]
     return headers
 
 

@@ -12,11 +12,16 @@ Public API: :func:`compile_java`, :func:`java_matches`, :func:`java_find_all`,
 :func:`java_replace_all`, :func:`java_replace_first`, :func:`java_split`.
 Behaviour follows Java 17 (the oracle); Java 8 differs only in rare corners.
 
-Known divergences: matching works on code points, so after an empty match just before an
-astral character Java (which steps one UTF-16 unit) would also find a match between the two
-surrogates (``"a😀".split("")``); ``\\b{g}`` is unsupported; Unicode case folding uses
-Python's single-character case mappings; a back reference to a group that has not been
-opened yet never matches.
+Matching runs on code points; Java's UTF-16 steps are emulated where they show (after an
+empty match just before an astral character the next search starts between its surrogates,
+so ``"a😀".split("")`` cuts the emoji in two, as Java does).
+
+Known divergences, all in corners templates do not reach: when Java's look-behind length
+bound overflows to a small positive number (``(?<=x|ab*)``) Java looks back only that far,
+here without limit (the overflows that make Java's look-behind never match are emulated);
+``\\X`` inside look-behind; ``\\b{g}`` is unsupported; Unicode case folding (``(?iu)``) uses
+Python's single-character case mappings; a back reference to a group not opened yet never
+matches; ``\\G`` after an empty match.
 """
 from __future__ import annotations
 
@@ -167,27 +172,21 @@ def _case_table() -> tuple[tuple[int, int, int], ...]:
     return tuple(rows)
 
 
-def _ascii_swap(cp: int) -> int | None:
-    if 0x41 <= cp <= 0x5A or 0x61 <= cp <= 0x7A:
-        return cp ^ 0x20
-    return None
-
-
 def _case_extras(low: int, high: int, unicode_case: bool) -> set[int]:
-    """Code points outside [low, high] that Java's case-insensitive range/char matching accepts."""
-    extras = set()
-    if unicode_case:
-        # CIRangeU / SingleU: ch matches when upper(ch) or lower(upper(ch)) falls in the range.
-        for cp, up, low_up in _case_table():
-            if not low <= cp <= high and (low <= up <= high or low <= low_up <= high or
-                                          low <= _lower1(cp) <= high):
-                extras.add(cp)
-    else:
-        # CIRange: only ASCII letters fold.
-        for cp in list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)):
-            if not low <= cp <= high and low <= cp ^ 0x20 <= high:
-                extras.add(cp)
-    return extras
+    """Code points outside [low, high] that Java's case-insensitive matching also accepts."""
+    if not unicode_case:  # CIRange / SingleI: only ASCII letters fold
+        letters = list(range(0x41, 0x5B)) + list(range(0x61, 0x7B))
+        return {cp for cp in letters if not low <= cp <= high and low <= cp ^ 0x20 <= high}
+    if low == high:  # single(): SingleU(lower) when the char has case, else the char alone
+        upper = _upper1(low)
+        target = _lower1(upper)
+        if upper == target:
+            return set()
+        extras = {cp for cp, _, low_up in _case_table() if low_up == target} | {target}
+        return extras - {low}
+    # CIRangeU: x matches when toUpperCase(x) or toLowerCase(toUpperCase(x)) is in the range
+    return {cp for cp, up, low_up in _case_table()
+            if not low <= cp <= high and (low <= up <= high or low <= low_up <= high)}
 
 
 def _range_item(low: int, high: int, flags: int) -> str:
@@ -1091,8 +1090,54 @@ def _timed_out() -> JavaException:
                          f"regular expression evaluation exceeded {REGEX_TIMEOUT_SECONDS} s")
 
 
-def java_find_all(text: str, pattern: str | JavaPattern) -> Iterator[regex.Match]:
-    """Successive Matcher.find() results: after an empty match the next search starts one further.
+# Positions in the searched text are (code point index, half): half is 1 in the middle of an
+# astral character, between its two UTF-16 surrogates. Java's Matcher works on UTF-16 units and,
+# after an empty match just before an astral character, resumes the search there (so
+# "a😀".split("") cuts the emoji in two); these positions let the scan do the same.
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One Matcher.find() result: its bounds as positions, and its groups."""
+
+    start: Position
+    end: Position
+    match: regex.Match
+
+    def group(self, number: int | str = 0) -> str | None:
+        return self.match.group(number)
+
+
+def _high_low(ch: str) -> tuple[str, str]:
+    offset = ord(ch) - 0x10000
+    return chr(0xD800 + (offset >> 10)), chr(0xDC00 + (offset & 0x3FF))
+
+
+def slice_text(text: str, start: Position, end: Position) -> str:
+    """text between two positions; a position inside an astral character cuts it in two."""
+    (a, a_half), (b, b_half) = start, end
+    if (a, a_half) >= (b, b_half):
+        return ""
+    head = ""
+    if a_half:
+        head = _high_low(text[a])[1]
+        a += 1
+    tail = _high_low(text[b])[0] if b_half else ""
+    return head + text[a:b] + tail
+
+
+def _step(text: str, position: Position) -> Position:
+    """One UTF-16 unit further."""
+    index, half = position
+    if not half and index < len(text) and ord(text[index]) > 0xFFFF:
+        return index, 1
+    return index + 1, 0
+
+
+def java_find_all(text: str, pattern: str | JavaPattern) -> Iterator[Found]:
+    """Successive Matcher.find() results: after an empty match the next search starts one
+    UTF-16 unit further (possibly inside an astral character).
 
     The whole scan shares one time budget, so a pattern that backtracks badly at every
     position cannot multiply the limit by the length of the text.
@@ -1100,23 +1145,43 @@ def java_find_all(text: str, pattern: str | JavaPattern) -> Iterator[regex.Match
     java_pattern = pattern if isinstance(pattern, JavaPattern) else compile_java(pattern)
     compiled = java_pattern.compiled
     deadline = time.monotonic() + REGEX_TIMEOUT_SECONDS
-    first, last = -1, 0
+    first: Position | None = None
+    last: Position = (0, 0)
     length = len(text)
-    while True:
-        start = last + 1 if last == first else last
-        if start > length:
-            return
+
+    def call(function, *args):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _timed_out()
         try:
-            match = compiled.search(text, start, timeout=remaining)
+            return function(*args, timeout=remaining)
         except TimeoutError:
             raise _timed_out() from None
-        if match is None:
+
+    while True:
+        start = _step(text, last) if last == first else last
+        if start > (length, 0):
             return
-        yield match
-        first, last = match.start(), match.end()
+        found = None
+        index, half = start
+        if half:  # Java reads the low surrogate alone here: try a match starting at it
+            high, low = _high_low(text[index])
+            split = text[:index] + high + low + text[index + 1:]
+            match = call(compiled.match, split, index + 1)
+            if match is not None:
+                def unsplit(position: int) -> Position:
+                    return (position, 0) if position <= index else (index, 1) if position == index + 1 \
+                        else (position - 1, 0)
+                found = Found(unsplit(match.start()), unsplit(match.end()), match)
+            else:
+                index += 1
+        if found is None:
+            match = call(compiled.search, text, index)
+            if match is None:
+                return
+            found = Found((match.start(), 0), (match.end(), 0), match)
+        yield found
+        first, last = found.start, found.end
 
 
 def java_matches(text: str, pattern: str) -> bool:
@@ -1137,28 +1202,28 @@ def java_replace_first(text: str, pattern: str, replacement: str | None) -> str:
 
 def _replace(text: str, java_pattern: JavaPattern, replacement: str | None, limit: int | None) -> str:
     out: list[str] = []
-    append_position = 0
+    append_position: Position = (0, 0)
     template = None
-    for count, match in enumerate(java_find_all(text, java_pattern), 1):
+    for count, found in enumerate(java_find_all(text, java_pattern), 1):
         if template is None:
             if replacement is None:  # Java 17's two methods word it differently
                 message = "replacement" if limit == 1 else 'Cannot invoke "String.length()" because "replacement" is null'
                 raise JavaException("java.lang.NullPointerException", message)
             template = parse_replacement(replacement, java_pattern)  # Java parses at the first match
-        out.append(text[append_position:match.start()])
+        out.append(slice_text(text, append_position, found.start))
         for piece in template:
             if isinstance(piece, str):
                 out.append(piece)
             else:
-                group = match.group(piece)
+                group = found.group(piece)
                 if group is not None:
                     out.append(group)
-        append_position = match.end()
+        append_position = found.end
         if limit is not None and count >= limit:
             break
     if template is None:
         return text
-    out.append(text[append_position:])
+    out.append(slice_text(text, append_position, (len(text), 0)))
     return "".join(out)
 
 
@@ -1229,23 +1294,23 @@ def parse_replacement(replacement: str, java_pattern: JavaPattern) -> list[str |
 def java_split(text: str, pattern: str, limit: int = 0) -> list[str]:
     """Pattern.split(input, limit) as String.split uses it (Java 8+ rules)."""
     java_pattern = compile_java(pattern)
-    index = 0
+    index: Position = (0, 0)
     limited = limit > 0
     parts: list[str] = []
-    for match in java_find_all(text, java_pattern):
+    for found in java_find_all(text, java_pattern):
         if not limited or len(parts) < limit - 1:
-            if index == 0 and match.start() == 0 and match.end() == 0:
+            if index == (0, 0) and found.start == (0, 0) and found.end == (0, 0):
                 continue  # no leading empty string for a zero-width match at the beginning
-            parts.append(text[index:match.start()])
-            index = match.end()
+            parts.append(slice_text(text, index, found.start))
+            index = found.end
         elif len(parts) == limit - 1:
-            parts.append(text[index:])
-            index = match.end()
+            parts.append(slice_text(text, index, (len(text), 0)))
+            index = found.end
             break
-    if index == 0:
+    if index == (0, 0):
         return [text]
     if not limited or len(parts) < limit:
-        parts.append(text[index:])
+        parts.append(slice_text(text, index, (len(text), 0)))
     if limit == 0:
         while parts and parts[-1] == "":
             parts.pop()

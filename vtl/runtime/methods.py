@@ -23,6 +23,7 @@ Only Java 8 methods are offered (API Gateway runs Velocity on Java 8): no ``stri
 """
 from __future__ import annotations
 
+import datetime as _datetime
 import decimal as _decimal
 import functools
 import math
@@ -98,13 +99,23 @@ def _char_arg(value: Any) -> str:
     raise NoMatchingOverload
 
 
-def _string_arg(value: Any, npe_message: str = "") -> str:
-    """A String/CharSequence parameter: null is accepted by Velocity, then Java throws."""
-    if value is None:
-        raise JavaException(_NPE, npe_message)
-    if isinstance(value, str):
+def _string_or_null(value: Any) -> str | None:
+    """A String/CharSequence parameter accepts a String or null (Velocity checks types first)."""
+    if value is None or isinstance(value, str):
         return value
     raise NoMatchingOverload
+
+
+def _not_null(value: Any, npe_message: str = "") -> Any:
+    """Java's NullPointerException, raised once every argument's type has been accepted."""
+    if value is None:
+        raise JavaException(_NPE, npe_message)
+    return value
+
+
+def _string_arg(value: Any, npe_message: str = "") -> str:
+    """The only String parameter of a call: type check, then null check."""
+    return _not_null(_string_or_null(value), npe_message)
 
 
 def _collection_arg(value: Any, npe_message: str = "") -> list:
@@ -438,9 +449,9 @@ def _s_index_of(s: str, target: Any, start: Any = 0) -> int:
 
 
 def _s_last_index_of(s: str, target: Any, start: Any = _MISSING) -> int:
-    needle = _index_target(target, _TARGET_NPE)
     units = utf16_units(s)
     start = len(units) if start is _MISSING else _int_arg(start)
+    needle = _index_target(target, _TARGET_NPE)
     if needle is None or start < 0:
         return -1
     end = min(start + len(needle), len(units))
@@ -452,8 +463,8 @@ def _s_contains(s: str, part: Any) -> bool:
 
 
 def _s_starts_with(s: str, prefix: Any, offset: Any = 0) -> bool:
-    prefix = utf16_units(_string_arg(prefix, 'Cannot invoke "String.length()" because "prefix" is null'))
     offset = _int_arg(offset)
+    prefix = utf16_units(_string_arg(prefix, 'Cannot invoke "String.length()" because "prefix" is null'))
     units = utf16_units(s)
     if offset < 0 or offset > len(units) - len(prefix):
         return False
@@ -563,9 +574,9 @@ def _s_replace(s: str, target: Any, replacement: Any) -> str:
         return from_utf16(utf16_units(s).replace(target.value, _char_arg(replacement)))
     if type(replacement) is JavaChar:
         raise NoMatchingOverload
-    target = _string_arg(target, 'Cannot invoke "java.lang.CharSequence.toString()" because "target" is null')
-    replacement = _string_arg(
-        replacement, 'Cannot invoke "java.lang.CharSequence.toString()" because "replacement" is null')
+    target, replacement = _string_or_null(target), _string_or_null(replacement)
+    _not_null(target, 'Cannot invoke "java.lang.CharSequence.toString()" because "target" is null')
+    _not_null(replacement, 'Cannot invoke "java.lang.CharSequence.toString()" because "replacement" is null')
     if target == "" and not is_bmp(s):  # Java inserts between UTF-16 units, even inside a pair
         return from_utf16(utf16_units(s).replace("", replacement))
     return s.replace(target, replacement)
@@ -576,17 +587,13 @@ _PATTERN_NPE = 'Cannot invoke "String.isEmpty()" because "this.pattern" is null'
 
 def _s_replace_all(s: str, regex: Any, replacement: Any) -> str:
     """replaceAll: a null replacement fails only when something matches."""
-    regex = _string_arg(regex, _PATTERN_NPE)
-    if replacement is not None:
-        replacement = _string_arg(replacement)
-    return javaregex.java_replace_all(s, regex, replacement)
+    regex, replacement = _string_or_null(regex), _string_or_null(replacement)
+    return javaregex.java_replace_all(s, _not_null(regex, _PATTERN_NPE), replacement)
 
 
 def _s_replace_first(s: str, regex: Any, replacement: Any) -> str:
-    regex = _string_arg(regex, _PATTERN_NPE)
-    if replacement is not None:
-        replacement = _string_arg(replacement)
-    return javaregex.java_replace_first(s, regex, replacement)
+    regex, replacement = _string_or_null(regex), _string_or_null(replacement)
+    return javaregex.java_replace_first(s, _not_null(regex, _PATTERN_NPE), replacement)
 
 
 def _s_matches(s: str, regex: Any) -> bool:
@@ -595,8 +602,9 @@ def _s_matches(s: str, regex: Any) -> bool:
 
 def _s_split(s: str, regex: Any, limit: Any = 0) -> list:
     """split returns a String[]; a list stands for it (prints differently: never print it raw)."""
+    limit = _int_arg(limit)
     regex = _string_arg(regex, 'Cannot invoke "String.length()" because "regex" is null')
-    return javaregex.java_split(s, regex, _int_arg(limit))
+    return javaregex.java_split(s, regex, limit)
 
 
 def _s_to_upper_case(s: str, locale: Any = _MISSING) -> str:
@@ -658,7 +666,7 @@ def _s_join(s: str, delimiter: Any, *elements: Any) -> str:
 
 _FORMAT_SPECIFIER = re.compile(r"%(\d+\$)?([-#+ 0,(<]*)?(\d+)?(\.\d+)?([tT])?([a-zA-Z%])")
 _CONVERSIONS = set("bBhHsScCdoxXeEfgGaAtT%n")
-_FORMAT_FLAGS = "-#+ 0,(<"
+_DATE_CONVERSIONS = set("HIklMSLNpzZsQBbhAaCYyjmdeRTrDFc")
 
 
 def _format_error(name: str, message: str) -> JavaException:
@@ -678,8 +686,17 @@ class _FormatSpec:
         self.index = int(index[:-1]) if index else (-1 if "<" in self.flags else 0)
         self.width = int(width) if width else -1
         self.precision = int(precision[1:]) if precision else -1
+        self.date = conversion if date else None
         if date:
-            raise _format_error("UnknownFormatConversionException", f"Conversion = '{date}{conversion}'")
+            if conversion not in _DATE_CONVERSIONS:
+                raise _format_error("UnknownFormatConversionException", f"Conversion = '{date}{conversion}'")
+            self.upper = date == "T"
+            self.conversion = "t"
+            self.require_width("-")
+            if self.precision != -1:
+                raise _format_error("IllegalFormatPrecisionException", str(self.precision))
+            self.mismatch("#", "+", " ", "0", ",", "(")
+            return
         if conversion not in _CONVERSIONS:
             raise _format_error("UnknownFormatConversionException", f"Conversion = '{conversion}'")
         self.upper = conversion.isupper() and conversion not in "%"
@@ -705,8 +722,7 @@ class _FormatSpec:
     def check(self) -> None:
         c = self.conversion
         if c in "bhs":
-            if c in "bh":
-                self.mismatch("#")
+            self.mismatch("#")  # s accepts # only for Formattable arguments, which templates lack
             self.require_width("-")
             self.mismatch("+", " ", "0", ",", "(")
         elif c == "c":
@@ -773,6 +789,8 @@ class _FormatSpec:
             return self.print_text("null")
         if c == "c":
             return self.print_text(self.character(value))
+        if c == "t":
+            return self.print_text(self.date_time(value))
         if c in "dox":
             if type(value) is not int:
                 raise self.fail(value)
@@ -780,6 +798,12 @@ class _FormatSpec:
         if type(value) is not float:
             raise self.fail(value)
         return self.justify(self.floating(value))
+
+    def date_time(self, value: Any) -> str:
+        """%t conversions of a Long holding epoch milliseconds (UTC, English names)."""
+        if not _is_long(value):
+            raise _format_error("IllegalFormatConversionException", f"{self.date} != {java_class_name(value)}")
+        return _format_date(self.date, value)
 
     def character(self, value: Any) -> str:
         if type(value) is JavaChar:
@@ -850,7 +874,8 @@ class _FormatSpec:
         double, rounded HALF_UP (so 0.125 gives 0.13 and 2.675 gives 2.68 at two places)."""
         c = self.conversion
         if c == "a":
-            return _java_hex_float(value), ""
+            text = _java_hex_float(value)
+            return (text.upper() if self.upper else text), ""
         precision = 6 if self.precision == -1 else self.precision
         exact = _decimal.Decimal(repr(value))
         if c == "f":
@@ -908,6 +933,30 @@ def _java_hex_float(value: float) -> str:
     if whole == "0x0":  # subnormal
         exponent_value = -1022
     return f"{whole}.{fraction}p{exponent_value}"
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _format_date(conversion: str, millis: int) -> str:
+    moment = _datetime.datetime(1970, 1, 1) + _datetime.timedelta(milliseconds=millis)
+    composite = {"R": "H:M", "T": "H:M:S", "r": "I:M:S p", "D": "m/d/y", "F": "Y-m-d", "c": "a b d T Z Y"}
+    if conversion in composite:
+        return "".join(_format_date(part, millis) if part.isalpha() else part for part in composite[conversion])
+    hour12 = moment.hour % 12 or 12
+    fields = {
+        "H": f"{moment.hour:02d}", "I": f"{hour12:02d}", "k": str(moment.hour), "l": str(hour12),
+        "M": f"{moment.minute:02d}", "S": f"{moment.second:02d}", "L": f"{moment.microsecond // 1000:03d}",
+        "N": f"{moment.microsecond * 1000:09d}", "p": "pm" if moment.hour >= 12 else "am", "z": "+0000",
+        "Z": "UTC", "s": str(millis // 1000), "Q": str(millis), "B": _MONTHS[moment.month - 1],
+        "b": _MONTHS[moment.month - 1][:3], "h": _MONTHS[moment.month - 1][:3],
+        "A": _DAYS[moment.weekday()], "a": _DAYS[moment.weekday()][:3], "C": f"{moment.year // 100:02d}",
+        "Y": f"{moment.year:04d}", "y": f"{moment.year % 100:02d}", "j": f"{moment.timetuple().tm_yday:03d}",
+        "m": f"{moment.month:02d}", "d": f"{moment.day:02d}", "e": str(moment.day),
+    }
+    return fields[conversion]
 
 
 def java_format(template: str, args: tuple | None) -> str:

@@ -10,41 +10,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..speedups import java_double_str, to_java_string  # noqa: F401  (the chosen twin; re-exported)
 from .objects import JavaObject
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
-
-
-def java_double_str(value: float) -> str:
-    """Double.toString: shortest round-trip digits, scientific outside [1e-3, 1e7)."""
-    if value != value:
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0.0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    magnitude = abs(value)
-    if 1e-3 <= magnitude < 1e7:
-        text = repr(value)
-        if "e" in text or "E" in text:  # repr switches to exponent form below 1e-4; Java does not here
-            text = format(value, "f")
-        return text if "." in text else text + ".0"
-    digits, exponent = _shortest_digits(magnitude)
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    return ("-" if value < 0 else "") + f"{mantissa}E{exponent}"
-
-
-def _shortest_digits(magnitude: float) -> tuple[str, int]:
-    """Shortest round-trip significant digits and the decimal exponent of the first one."""
-    text = repr(magnitude)
-    mantissa, _, exponent_text = text.partition("e")
-    exponent = int(exponent_text) if exponent_text else 0
-    whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    leading_zeros = len(whole + fraction) - len((whole + fraction).lstrip("0"))
-    exponent += len(whole) - 1 - leading_zeros
-    return digits.rstrip("0") or "0", exponent
 
 
 def java_class_name(value: Any) -> str:
@@ -69,38 +39,6 @@ def java_class_name(value: Any) -> str:
     if isinstance(value, dict):
         return "java.util.LinkedHashMap"
     return "java.lang.Object"
-
-
-def to_java_string(value: Any) -> str:
-    """Java's String.valueOf(value): what rendering a non-null value prints."""
-    kind = type(value)
-    if kind is str:
-        return value
-    if kind is int:
-        return str(value)
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is float:
-        return java_double_str(value)
-    if value is None:
-        return "null"
-    if isinstance(value, JavaObject):
-        return value.java_to_string()
-    if kind is list or kind is tuple:
-        return "[" + ", ".join([_element_string(item, value) for item in value]) + "]"
-    if kind is dict:
-        return "{" + ", ".join([f"{_element_string(k, value)}={_element_string(v, value)}" for k, v in value.items()]) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join([_element_string(item, value) for item in value]) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join([f"{_element_string(k, value)}={_element_string(v, value)}" for k, v in value.items()]) + "}"
-    return str(value)
-
-
-def _element_string(item: Any, container: Any) -> str:
-    if item is container:
-        return "(this Collection)" if isinstance(container, list) else "(this Map)"
-    return to_java_string(item)
 
 
 class JavaClass(JavaObject):

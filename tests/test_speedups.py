@@ -1,0 +1,264 @@
+"""The hot helpers' twins: vtl._native (pure Python, the reference) and vtl._speedups (Cython).
+
+Both run the same cases; hypothesis checks that they agree on random inputs (non-BMP
+characters, lone surrogates, control characters, huge integers, nested JSON). The Cython side
+is skipped when the extension is not built.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vtl import _native, speedups
+from vtl.apigw.json_values import JsonArray, parse_json_text
+from vtl.errors import JavaException
+from vtl.runtime.objects import JavaObject
+
+CYTHON = speedups.cython
+needs_cython = pytest.mark.skipif(CYTHON is None, reason=f"Cython speedups {speedups.CYTHON_STATUS}")
+TWINS = [pytest.param(_native, id="python"), pytest.param(CYTHON, id="cython", marks=needs_cython)]
+
+
+def outcome(function, *arguments):
+    """A call's result, or its error as (class, Java class, message): what must agree."""
+    try:
+        return ("ok", function(*arguments))
+    except JavaException as error:
+        return ("java", error.java_class, error.message)
+    except RecursionError:
+        return ("recursion",)
+    except (TypeError, ValueError) as error:
+        return (type(error).__name__,)
+
+
+def agree(name, *arguments):
+    expected = outcome(getattr(_native, name), *arguments)
+    assert outcome(getattr(CYTHON, name), *arguments) == expected, (name, arguments)
+    return expected
+
+
+# ----- the switch ----------------------------------------------------------------------------
+
+def test_active_twin_is_reported_and_used():
+    assert speedups.ACTIVE in ("cython", "python")
+    assert speedups.implementation is (CYTHON if speedups.ACTIVE == "cython" else _native)
+    from vtl.apigw import json_values, util
+    from vtl.runtime import values
+    assert util.escape_javascript is speedups.implementation.escape_javascript
+    assert values.to_java_string is speedups.implementation.to_java_string
+    assert json_values.to_json is speedups.implementation.to_json
+
+
+@pytest.mark.parametrize("setting, expected", [("1", "python"), ("0", None), ("", None)])
+def test_environment_forces_the_pure_twin(setting, expected):
+    environment = dict(os.environ, VTL_PURE_PYTHON=setting)
+    found = subprocess.run([sys.executable, "-c", "import vtl.speedups as s; print(s.ACTIVE)"],
+                           env=environment, capture_output=True, text=True, check=True).stdout.strip()
+    assert found == (expected or ("cython" if CYTHON is not None else "python"))
+
+
+@needs_cython
+def test_twins_have_the_same_names_and_signatures():
+    assert CYTHON.API_VERSION == _native.API_VERSION
+    for name in _native.NAMES:
+        pure, compiled = getattr(_native, name), getattr(CYTHON, name)
+        assert list(inspect.signature(compiled).parameters) == list(inspect.signature(pure).parameters), name
+
+
+# ----- known answers, both twins --------------------------------------------------------------
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("name, argument, expected", [
+    ("escape_javascript", "it's \"q\" a\\b/c", "it\\'s \\\"q\\\" a\\\\b\\/c"),
+    ("escape_javascript", "\b\t\n\f\r\x01\x1f\x7f", "\\b\\t\\n\\f\\r\\u0001\\u001F\x7f"),
+    ("escape_javascript", "é€\U0001F600\ud800", "\\u00E9\\u20AC\\uD83D\\uDE00\\uD800"),
+    ("escape_javascript", "", ""),
+    ("url_encode", '{"some": "value"}', "%7B%22some%22%3A+%22value%22%7D"),
+    ("url_encode", "a-b_c.d*e~f", "a-b_c.d*e%7Ef"),
+    ("url_encode", "é\U0001F600\udc00", "%C3%A9%F0%9F%98%80%3F"),
+    ("url_decode", "a+b%20%C3%A9%7e%+1%-0x", "a b é~\x01\x00x"),
+    ("url_decode", "%F0%9F%98%80%ff", "\U0001F600\ufffd"),
+    ("base64_encode", "héllo", "aMOpbGxv"),
+    ("base64_encode", "\ud800", "Pw=="),
+    ("base64_decode", "aMOpbGxv", "héllo"),
+    ("base64_decode", "aGk", "hi"),
+    ("base64_decode", "/w==", "\ufffd"),
+    ("java_double_str", 1e7, "1.0E7"),
+    ("java_double_str", 0.0001, "1.0E-4"),
+    ("java_double_str", -0.0, "-0.0"),
+    ("java_double_str", 123.5, "123.5"),
+    ("java_double_str", float("nan"), "NaN"),
+    ("escape_json_string", 'a"b\\c/d\x00\x7f\x9f\u2028\u20ff\u2100', 'a\\"b\\\\c\\/d\\u0000\\u007F\\u009F\\u2028\\u20FF\u2100'),
+    ("to_java_string", [1, "a", None, True, 2.5, {"k": [2**70]}], "[1, a, null, true, 2.5, {k=[1180591620717411303424]}]"),
+    ("to_json", {"a": [1, None, 2.5e10, float("inf"), Decimal("1.50")], "b": "x/y"}, '{"a":[1,null,2.5E10,null,1.50],"b":"x\\/y"}'),
+])
+def test_known_answers(twin, name, argument, expected):
+    assert getattr(twin, name)(argument) == expected
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("name, argument, message", [
+    ("url_decode", "100%", "URLDecoder: Incomplete trailing escape (%) pattern"),
+    ("url_decode", "%41%4", "URLDecoder: Incomplete trailing escape (%) pattern"),
+    ("url_decode", "%zz", 'URLDecoder: Illegal hex characters in escape (%) pattern - For input string: "zz"'),
+    ("url_decode", "%-1", "URLDecoder: Illegal hex characters in escape (%) pattern - negative value"),
+    ("base64_decode", "a===", "Input byte array has wrong 4-byte ending unit"),
+    ("base64_decode", "abcde", "Input byte array has wrong 4-byte ending unit"),
+    ("base64_decode", "ab*d", "Illegal base64 character 2a"),
+    ("base64_decode", "abé=", "Illegal base64 character e9"),
+])
+def test_java_exceptions(twin, name, argument, message):
+    with pytest.raises(JavaException) as caught:
+        getattr(twin, name)(argument)
+    assert caught.value.java_class == "java.lang.IllegalArgumentException"
+    assert caught.value.message == message
+
+
+class Thing(JavaObject):
+    __slots__ = ()
+    java_class_name = "x.Thing"
+
+    def java_to_string(self) -> str:
+        return "thing/\u2028"
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_self_references_and_host_objects(twin):
+    items: list = [1]
+    items.append(items)
+    mapping: dict = {"a": 1}
+    mapping["self"] = mapping
+    assert twin.to_java_string(items) == "[1, (this Collection)]"
+    assert twin.to_java_string(mapping) == "{a=1, self=(this Map)}"
+    assert twin.to_java_string(JsonArray(["a", [1]])) == '["a",[1]]'
+    assert twin.to_java_string(Thing()) == "thing/\u2028"
+    assert twin.to_json({"t": Thing(), 1: (1, 2)}) == '{"t":"thing\\/\\u2028","1":[1,2]}'
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_json_as_deep_as_the_parser_allows(twin):
+    document = parse_json_text("[" * 400 + "]" * 400)
+    assert twin.to_json(document) == "[" * 400 + "]" * 400
+    assert twin.to_java_string(document) == "[" * 400 + "]" * 400
+    nested: list = []
+    for _ in range(300):
+        nested = [nested]
+    assert twin.to_java_string(nested) == "[" * 301 + "]" * 301
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_cycles_raise_recursion_error(twin):
+    first: list = []
+    second = [first]
+    first.append(second)
+    with pytest.raises(RecursionError):
+        twin.to_json(first)
+    with pytest.raises(RecursionError):
+        twin.to_java_string(first)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_str_subclasses_are_strings(twin):
+    class Text(str):
+        pass
+    assert twin.escape_javascript(Text("a'")) == "a\\'"
+    assert twin.to_json([Text("/")]) == '["\\/"]'
+
+
+# ----- random inputs: the twins agree ---------------------------------------------------------
+
+# Every code point, lone surrogates included, weighted towards the interesting ranges.
+characters = st.one_of(
+    st.characters(min_codepoint=0, max_codepoint=0x7F),
+    st.characters(min_codepoint=0x80, max_codepoint=0x2100),
+    st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()),
+)
+texts = st.text(characters, max_size=60)
+url_texts = st.text(st.sampled_from("%+-0123456789abcdefABCDEFxyz é\U0001F600"), max_size=30)
+base64_texts = st.one_of(
+    st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="), max_size=24),
+    st.text(st.sampled_from("AQ/+=-_ é\n"), max_size=12),
+    st.binary(max_size=40).map(lambda raw: __import__("base64").b64encode(raw).decode("ascii")),
+)
+floats = st.floats(allow_nan=True, allow_infinity=True)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=-(10**60), max_value=10**60),
+                    floats, texts, st.decimals(allow_nan=False, allow_infinity=False))
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=5), st.lists(children, max_size=5).map(tuple),
+                               st.lists(children, max_size=5).map(JsonArray),
+                               st.dictionaries(st.one_of(texts, st.integers()), children, max_size=5)),
+    max_leaves=30)
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@needs_cython
+@SETTINGS
+@given(texts)
+def test_string_helpers_agree(text):
+    for name in ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base64_decode",
+                 "escape_json_string", "to_java_string", "to_json"):
+        agree(name, text)
+
+
+@needs_cython
+@SETTINGS
+@given(url_texts)
+def test_url_decode_agrees(text):
+    agree("url_decode", text)
+    agree("url_decode", _native.url_encode(text))
+
+
+@needs_cython
+@SETTINGS
+@given(base64_texts)
+def test_base64_decode_agrees(text):
+    agree("base64_decode", text)
+
+
+@needs_cython
+@SETTINGS
+@given(floats)
+def test_double_strings_agree(value):
+    agree("java_double_str", value)
+
+
+@needs_cython
+@SETTINGS
+@given(values)
+def test_value_printers_agree(value):
+    agree("to_java_string", value)
+    agree("to_json", value)
+
+
+@needs_cython
+@SETTINGS
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), texts),
+                    lambda children: st.one_of(st.lists(children, max_size=4),
+                                               st.dictionaries(texts, children, max_size=4)),
+                    max_leaves=25))
+def test_parsed_json_prints_alike(value):
+    document = parse_json_text(json.dumps(value))
+    agree("to_json", document)
+    agree("to_java_string", document)
+
+
+@needs_cython
+def test_large_inputs_agree():
+    text = ("Grüße, \"world\" \\ / \t\n\x00 \u2028 € \U0001F600 ~*%+ " * 2000)
+    for name in ("escape_javascript", "url_encode", "base64_encode", "escape_json_string"):
+        agree(name, text)
+    agree("url_decode", _native.url_encode(text))
+    agree("base64_decode", _native.base64_encode(text))
+    document = parse_json_text(json.dumps({"items": [{"id": i, "name": text[:50], "n": i / 7} for i in range(500)]}))
+    agree("to_json", document)
+    agree("to_java_string", document)

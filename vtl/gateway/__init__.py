@@ -1,0 +1,1 @@
+"""A local API Gateway: ``vtl serve API_FILE`` (see docs/gateway.md)."""

@@ -1,0 +1,31 @@
+"""The ASGI application (Starlette) around a :class:`~vtl.gateway.gateway.Gateway`."""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .gateway import Gateway
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+def create_app(gateway: Gateway) -> Starlette:
+    async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
+        query = list(request.query_params.multi_items())
+        client_ip = request.client.host if request.client else "127.0.0.1"
+        answer = await run_in_threadpool(gateway.handle, request.method, request.url.path, headers, query, body,
+                                         client_ip)
+        response = Response(content=answer.body, status_code=answer.status)
+        response.raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                                for name, value in answer.headers] + \
+            [(b"content-length", str(len(answer.body)).encode())]
+        return response
+
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=_METHODS)])
+    app.state.gateway = gateway
+    return app
