@@ -48,8 +48,7 @@ def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Bl
     try:
         return parser.parse(source) if origin == (1, 1) else _parse_at(parser, source, origin)
     except VTLSyntaxError as error:
-        error.name = error.name or name
-        raise _renamed(error, name)
+        raise _renamed(error, name) from None
     except VisitError as error:
         if isinstance(error.orig_exc, VTLSyntaxError):
             raise _renamed(error.orig_exc, name) from None
@@ -82,29 +81,42 @@ def _syntax_error(error: UnexpectedInput, source: str, name: str | None) -> VTLS
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         token = error.token
         line, column = token.line, token.column
-        expected = sorted(error.accepts or error.expected)
-        message = f"Encountered {token.value!r}; expected one of: {', '.join(_describe(t) for t in expected)}"
+        message = f"Encountered {token.value!r}; expected one of: {_describe_expected(error.accepts or error.expected)}"
     else:
         line = len(lines)
         column = len(lines[-1]) + 1 if lines else 1
-        expected = sorted(getattr(error, "expected", None) or [])
-        message = "Encountered <EOF>" + (f"; expected one of: {', '.join(_describe(t) for t in expected)}" if expected else "")
+        expected = getattr(error, "expected", None) or []
+        message = "Encountered <EOF>" + (f"; expected one of: {_describe_expected(expected)}" if expected else "")
         if source.endswith(("\n", "\r")):
             line, column = len(lines) + 1, 1
     snippet = lines[line - 1] if 0 < line <= len(lines) else ""
     return VTLSyntaxError(message, line, column, snippet, name)
 
 
-_TERMINAL_NAMES = {
-    "END": "#end", "ELSE": "#else", "ELSEIF": "#elseif", "DIRECTIVE_CLOSE": "')'", "DIRECTIVE_OPEN": "'('",
-    "CALL_CLOSE": "')'", "INDEX_CLOSE": "']'", "REF_BRACE_CLOSE": "'}'", "RPAREN": "')'", "RBRACKET": "']'",
-    "RBRACE": "'}'", "COMMA": "','", "COLON": "':'", "ASSIGN": "'='", "IN": "'in'", "RANGE": "'..'",
-    "REF_OPEN": "a reference", "REF_BRACE_OPEN": "a reference", "TEXT": "text",
+_SYMBOLS = {
+    "DIRECTIVE_CLOSE": "')'", "DIRECTIVE_OPEN": "'('", "CALL_CLOSE": "')'", "INDEX_CLOSE": "']'",
+    "REF_BRACE_CLOSE": "'}'", "RPAREN": "')'", "RBRACKET": "']'", "RBRACE": "'}'", "LPAREN": "'('",
+    "LBRACKET": "'['", "LBRACE": "'{'", "COMMA": "','", "COLON": "':'", "ASSIGN": "'='", "IN": "'in'",
+    "RANGE": "'..'", "NOT": "'!'", "AND": "'&&'", "OR": "'||'", "EQ": "'=='", "NE": "'!='", "LT": "'<'",
+    "GT": "'>'", "LE": "'<='", "GE": "'>='", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
+    "PERCENT": "'%'", "END": "#end", "ELSE": "#else", "ELSEIF": "#elseif",
+    "REF_OPEN": "a reference", "REF_BRACE_OPEN": "a reference", "ESCAPES": "a reference",
+    "DQ_STRING": "a string", "SQ_STRING": "a string", "INTEGER": "a number", "FLOAT": "a number",
+    "TRUE": "true", "FALSE": "false", "WORD": "a name", "$END": "the end of the template",
 }
+#: Tokens that start a statement: listed as one item in messages.
+_STATEMENT_STARTS = {"TEXT", "IF", "FOREACH", "SET", "MACRO", "DEFINE", "EVALUATE", "INCLUDE", "PARSE", "BREAK",
+                     "STOP", "MACRO_CALL", "BLOCK_MACRO_CALL"}
 
 
-def _describe(terminal: str) -> str:
-    return _TERMINAL_NAMES.get(terminal, terminal.lower())
+def _describe_expected(terminals) -> str:
+    """A readable 'expected one of' list: symbols as written, statement starts folded into one."""
+    names: list[str] = []
+    for terminal in sorted(terminals):
+        name = "text or a directive" if terminal in _STATEMENT_STARTS else _SYMBOLS.get(terminal, terminal.lower())
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
 
 
 def _span(item) -> n.Span:
