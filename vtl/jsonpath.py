@@ -38,7 +38,7 @@ from jsonpath_ng.jsonpath import Child, Descendants, Fields, Index, Root, Slice,
 from .apigw.json_values import JsonArray, JsonParseError, parse_json_text
 from .errors import JavaException
 from .runtime.javaregex import compile_java, java_matches
-from .runtime.values import java_class_name, java_double_str, java_equals, to_java_string
+from .runtime.values import java_double_str, java_equals, to_java_string
 
 
 class InvalidPathError(Exception):
@@ -48,7 +48,10 @@ class InvalidPathError(Exception):
 
 
 class PathNotFoundError(Exception):
-    """com.jayway.jsonpath.PathNotFoundException: a definite part of the path is missing."""
+    """com.jayway.jsonpath.PathNotFoundException: a definite part of the path is missing.
+
+    ``select`` turns it into ``missing`` and filters into "undefined": it never reaches a template.
+    """
 
     java_class = "com.jayway.jsonpath.PathNotFoundException"
 
@@ -175,9 +178,12 @@ def _to_jsonpath_ng(source: str) -> str:
     * Each filter relation ``op operand`` becomes ``=~ 'op operand'``: jsonpath-ng parses the
       filter's structure (``&&``, ``||``, ``!``, parentheses, the left paths), but Jayway's
       operators (``in``, ``nin``, ``size``, ``===``...) and literals (``/re/i``, JSON lists,
-      ``1e3``, BigDecimal text) are not in its grammar; :func:`_operand` reads them.
+      ``1e3``, BigDecimal text, a literal on the left) are not in its grammar;
+      :func:`_predicate` and :func:`_operand` read them back.
     * Quoted names get Jayway's escapes (``\\n``, ``\\u00e9``) decoded before jsonpath-ng,
       which only knows backslash-quote.
+    * jsonpath-ng-only forms that would otherwise parse are refused here: ``$[name]`` and
+      parenthesised paths outside filters.
     """
     depth = 0
 
@@ -190,7 +196,7 @@ def _to_jsonpath_ng(source: str) -> str:
             raise InvalidPathError(f"Property has not been closed - missing closing {match['unclosed']}")
         if match["relation"]:
             relation = match["op"] + " " + match["operand"]
-            if match["left"]:  # jsonpath-ng wants a path on the left: '@', the literal rides along
+            if match["left"]:  # jsonpath-ng wants a path on the left: '@'; the literal rides along
                 return "@ =~ '" + _escape(relation + "\0" + match["left"], "'") + "'"
             return "=~ '" + _escape(relation, "'") + "'"
         if match["bracket"] == "[":  # jsonpath-ng would also take a bare name: $[a]
@@ -314,8 +320,7 @@ def _eval_root(steps, index, step, model, context) -> None:
 def _eval_property(steps, index, step, model, context) -> None:
     if not isinstance(model, dict):
         if step.upstream_definite:
-            raise PathNotFoundError(
-                f"Expected to find an object with property {_fragment(step)} but found '{_java_type(model)}'.")
+            raise PathNotFoundError(f"Expected to find an object with property {step.arg}")
         return
     names = step.arg
     if len(names) == 1 or step.leaf:
@@ -349,7 +354,7 @@ def _check_array(step: Step, model: Any) -> bool:
     if isinstance(model, list):
         return True
     if step.upstream_definite:
-        raise PathNotFoundError(f"Filter: {_fragment(step)} can only be applied to arrays. Current context is: {to_java_string(model)}")
+        raise PathNotFoundError(f"{step.kind} {step.arg} can only be applied to arrays")
     return False
 
 
@@ -394,7 +399,7 @@ def _eval_wildcard(steps, index, step, model, context) -> None:
                 if context.require_properties:
                     raise
     elif not step.leaf:
-        raise PathNotFoundError(f"Expected to find an object or array in path but found '{_java_type(model)}'.")
+        raise PathNotFoundError("Expected to find an object or array in path")
 
 
 def _eval_scan(steps, index, step, model, context) -> None:
@@ -463,21 +468,6 @@ _STEP_EVALUATORS = {ROOT: _eval_root, PROPERTY: _eval_property, INDEX: _eval_ind
                     FILTER: _eval_filter, FUNCTION: _eval_function}
 
 
-def _fragment(step: Step) -> str:
-    if step.kind == PROPERTY:
-        return "[" + ",".join(f"'{name}'" for name in step.arg) + "]"
-    if step.kind == INDEX:
-        return "[" + ",".join(str(position) for position in step.arg) + "]"
-    if step.kind == SLICE:
-        start, stop = step.arg
-        return f"[{'' if start is None else start}:{'' if stop is None else stop}]"
-    return "[*]"
-
-
-def _java_type(model: Any) -> str:
-    return "null" if model is None else java_class_name(model)
-
-
 # --- functions (Jayway internal/function) --------------------------------------------------
 
 def _length(model: Any) -> Any:
@@ -528,7 +518,8 @@ _FUNCTIONS = {
 
 
 # ============================================================================================
-# Filters: a port of Jayway's FilterCompiler and its evaluators, on small value nodes.
+# Filters: Jayway's value nodes and evaluators (EvaluatorFactory); PATTERN values are Java
+# pattern texts for vtl.runtime.javaregex, PATH values are CompiledPaths.
 
 NUM, STR, BOOL, NULL, JSON, UNDEF, PATTERN, PATH = (
     "number", "string", "boolean", "null", "json", "undefined", "pattern", "path")

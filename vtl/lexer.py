@@ -15,6 +15,7 @@ Velocity 1.7's whitespace rules live here because they are lexical in Velocity t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator
 
 from lark.lexer import Lexer, Token
@@ -26,6 +27,7 @@ WORD = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)?")
 NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
 SPACES = re.compile(r"[ \t\r\n]*")
+LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
 ARGUMENT_DIRECTIVES = {
@@ -69,32 +71,47 @@ class Scanner:
         # A lone '$' or '#' at the very end is an error only at the end of a whole template.
         self.lone_sigil_at_end_is_error = not inside_string
         self.pos = 0
-        self.line, self.column = line, column
+        self.first_line, self.first_column = line, column
+        # Offsets where lines start ("\r\n", "\n" and "\r" each end a line): positions are
+        # computed from these only when a token is made.
+        self.line_starts = [0] + [match.end() for match in LINE_BREAK.finditer(source)]
         self.pending_text: list[str] = []
-        self.text_start: tuple[int, int, int] | None = None
+        self.text_start: int | None = None
 
     # ----- positions -------------------------------------------------------------------
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of a source offset, both counted from 1."""
+        index = bisect_right(self.line_starts, offset) - 1
+        column = offset - self.line_starts[index] + 1
+        if index == 0:
+            column += self.first_column - 1
+        return self.first_line + index, column
+
+    @property
+    def line(self) -> int:
+        return self.position(self.pos)[0]
+
+    @property
+    def column(self) -> int:
+        return self.position(self.pos)[1]
+
     def advance(self, count: int) -> str:
         chunk = self.source[self.pos:self.pos + count]
         self.pos += count
-        newlines = chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
-        if newlines:
-            self.line += newlines
-            last = max(chunk.rfind("\n"), chunk.rfind("\r"))
-            self.column = len(chunk) - last
-        else:
-            self.column += len(chunk)
         return chunk
 
     def token(self, kind: str, value: str) -> Token:
         """Make a token for ``value`` starting at the current position and consume it."""
-        start, line, column = self.pos, self.line, self.column
-        self.advance(len(value))
-        return Token(kind, value, start, line, column, self.line, self.column, self.pos)
+        start = self.pos
+        self.pos += len(value)
+        line, column = self.position(start)
+        end_line, end_column = self.position(self.pos)
+        return Token(kind, value, start, line, column, end_line, end_column, self.pos)
 
     def error(self, message: str, line: int | None = None, column: int | None = None) -> VTLSyntaxError:
-        line = self.line if line is None else line
-        column = self.column if column is None else column
+        here_line, here_column = self.position(self.pos)
+        line = here_line if line is None else line
+        column = here_column if column is None else column
         lines = self.source.splitlines() or [""]
         snippet = lines[line - 1] if 0 < line <= len(lines) else ""
         return VTLSyntaxError(message, line, column, snippet)
@@ -102,14 +119,16 @@ class Scanner:
     # ----- text ------------------------------------------------------------------------
     def add_text(self, count: int) -> None:
         if self.text_start is None:
-            self.text_start = (self.pos, self.line, self.column)
+            self.text_start = self.pos
         self.pending_text.append(self.advance(count))
 
     def flush_text(self) -> Iterator[Token]:
         if self.pending_text:
-            start, line, column = self.text_start
+            start = self.text_start
             value = "".join(self.pending_text)
-            yield Token("TEXT", value, start, line, column, self.line, self.column, self.pos)
+            line, column = self.position(start)
+            end_line, end_column = self.position(self.pos)
+            yield Token("TEXT", value, start, line, column, end_line, end_column, self.pos)
         self.pending_text = []
         self.text_start = None
 
@@ -178,7 +197,7 @@ class Scanner:
             # An odd count escapes the directive: it prints as text. An even count prints half
             # the backslashes and the directive runs.
             if self.text_start is None:
-                self.text_start = (self.pos, self.line, self.column)
+                self.text_start = self.pos
             self.advance(count)
             self.pending_text.append("\\" * (count // 2))
             if count % 2:
@@ -254,7 +273,7 @@ class Scanner:
         start = self.pos
         self.advance(3)
         if self.text_start is None:
-            self.text_start = (start, self.line, self.column)
+            self.text_start = start
         self.pending_text.append(self.source[self.pos:end])
         self.advance(end + 3 - self.pos)
         return iter(())
