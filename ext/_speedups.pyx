@@ -12,7 +12,8 @@ two passes: one to measure, one to write into a string allocated once.
 """
 from libc.math cimport copysign
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport (Py_UCS1, PyUnicode_1BYTE_DATA, PyUnicode_4BYTE_KIND, PyUnicode_DATA,
+from cpython.unicode cimport (Py_UCS1, Py_UCS2, PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND,
+                              PyUnicode_2BYTE_KIND, PyUnicode_4BYTE_KIND, PyUnicode_DATA,
                               PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_KIND,
                               PyUnicode_New, PyUnicode_READ, PyUnicode_WRITE)
 
@@ -58,50 +59,80 @@ cdef inline int _require_str(object text) except -1:
 # $util.escapeJavaScript
 
 
+ctypedef fused ucs_t:
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
+
+# Output width of a character below 128 (1 kept, 2 short escape, 6 \uXXXX) and the letter after
+# the backslash of a short escape.
+cdef unsigned char JS_WIDTH[128]
+cdef unsigned char JS_SHORT[128]
+
+
 def escape_javascript(text):
     """commons-lang 2.x ``StringEscapeUtils.escapeJavaScript``, per UTF-16 unit."""
     _require_str(text)
-    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i, size = 0, o = 0
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), size
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        size = _js_measure(<Py_UCS1 *>data, length)
+    elif kind == PyUnicode_2BYTE_KIND:
+        size = _js_measure(<Py_UCS2 *>data, length)
+    else:
+        size = _js_measure(<Py_UCS4 *>data, length)
+    if size == length:
+        return text
+    result = PyUnicode_New(size, 127)  # the escaped text is ASCII
+    cdef Py_UCS1 *out = PyUnicode_1BYTE_DATA(result)
+    if kind == PyUnicode_1BYTE_KIND:
+        _js_write(<Py_UCS1 *>data, length, out)
+    elif kind == PyUnicode_2BYTE_KIND:
+        _js_write(<Py_UCS2 *>data, length, out)
+    else:
+        _js_write(<Py_UCS4 *>data, length, out)
+    return result
+
+
+cdef Py_ssize_t _js_measure(const ucs_t *data, Py_ssize_t length) noexcept nogil:
+    cdef Py_ssize_t i, size = 0
     cdef Py_UCS4 ch
-    cdef unsigned int code
     for i in range(length):
-        ch = PyUnicode_READ(kind, data, i)
-        if 0x20 <= ch < 0x80:
-            size += 2 if ch == 0x27 or ch == 0x22 or ch == 0x5C or ch == 0x2F else 1
-        elif ch < 0x20:
-            size += 2 if ch == 8 or ch == 9 or ch == 10 or ch == 12 or ch == 13 else 6
+        ch = data[i]
+        if ch < 128:
+            size += JS_WIDTH[ch]
         elif ch > 0xFFFF:
             size += 12
         else:
             size += 6
-    if size == length:
-        return text
-    result = PyUnicode_New(size, 127)
-    cdef Py_UCS1 *out = PyUnicode_1BYTE_DATA(result)
+    return size
+
+
+cdef void _js_write(const ucs_t *data, Py_ssize_t length, Py_UCS1 *out) noexcept nogil:
+    cdef Py_ssize_t i, o = 0
+    cdef unsigned int ch
     for i in range(length):
-        ch = PyUnicode_READ(kind, data, i)
-        if 0x20 <= ch < 0x80:
-            if ch == 0x27 or ch == 0x22 or ch == 0x5C or ch == 0x2F:
-                out[o] = 0x5C
+        ch = data[i]
+        if ch < 128:
+            if JS_WIDTH[ch] == 1:
+                out[o] = <Py_UCS1>ch
                 o += 1
-            out[o] = <Py_UCS1>ch
-            o += 1
-        elif ch == 8 or ch == 9 or ch == 10 or ch == 12 or ch == 13:
-            out[o] = 0x5C
-            out[o + 1] = _short_escape(ch)
-            o += 2
+            elif JS_WIDTH[ch] == 2:
+                out[o] = 0x5C
+                out[o + 1] = JS_SHORT[ch]
+                o += 2
+            else:
+                o = _write_u_escape(out, o, ch)
         elif ch > 0xFFFF:
-            code = <unsigned int>ch - 0x10000
-            o = _write_u_escape(out, o, 0xD800 + (code >> 10))
-            o = _write_u_escape(out, o, 0xDC00 + (code & 0x3FF))
+            ch -= 0x10000
+            o = _write_u_escape(out, o, 0xD800 + (ch >> 10))
+            o = _write_u_escape(out, o, 0xDC00 + (ch & 0x3FF))
         else:
             o = _write_u_escape(out, o, ch)
-    return result
 
 
-cdef inline Py_UCS1 _short_escape(Py_UCS4 ch) noexcept:
+cdef inline Py_UCS1 _short_escape(Py_UCS4 ch) noexcept nogil:
     """The letter of \\b \\t \\n \\f \\r."""
     if ch == 8:
         return 0x62
@@ -114,7 +145,7 @@ cdef inline Py_UCS1 _short_escape(Py_UCS4 ch) noexcept:
     return 0x72
 
 
-cdef inline Py_ssize_t _write_u_escape(Py_UCS1 *out, Py_ssize_t o, unsigned int code) noexcept:
+cdef inline Py_ssize_t _write_u_escape(Py_UCS1 *out, Py_ssize_t o, unsigned int code) noexcept nogil:
     out[o] = 0x5C
     out[o + 1] = 0x75
     out[o + 2] = HEX[(code >> 12) & 0xF]
@@ -128,11 +159,26 @@ cdef inline Py_ssize_t _write_u_escape(Py_UCS1 *out, Py_ssize_t o, unsigned int 
 # $util.urlEncode / urlDecode
 
 cdef unsigned char URL_SAFE[256]
+cdef unsigned char JSON_WIDTH[256]
+cdef unsigned char JSON_SHORT[256]
 cdef signed char HEX_VALUE[256]
 
 
 cdef void _init_tables() noexcept:
     cdef int byte
+    for byte in range(128):
+        JS_WIDTH[byte] = 1 if byte >= 0x20 else 6
+        JS_SHORT[byte] = byte
+    for byte in b"'\"\\/":
+        JS_WIDTH[byte] = 2
+    for byte in range(256):
+        JSON_WIDTH[byte] = 6 if byte <= 0x1F or 0x7F <= byte <= 0x9F else 1
+        JSON_SHORT[byte] = byte
+    for byte in b"\"\\/":
+        JSON_WIDTH[byte] = 2
+    for byte, letter in zip(b"\b\t\n\f\r", b"btnfr"):
+        JS_WIDTH[byte] = JSON_WIDTH[byte] = 2
+        JS_SHORT[byte] = JSON_SHORT[byte] = letter
     for byte in range(256):
         URL_SAFE[byte] = (0x61 <= byte <= 0x7A or 0x41 <= byte <= 0x5A or 0x30 <= byte <= 0x39
                           or byte == 0x2E or byte == 0x2D or byte == 0x2A or byte == 0x5F)
@@ -422,26 +468,18 @@ cpdef object to_java_string(object value):
 # json-smart's printer
 
 
-cdef inline bint _json_special(Py_UCS4 ch) noexcept:
-    return (ch <= 0x1F or ch == 0x22 or ch == 0x5C or ch == 0x2F or 0x7F <= ch <= 0x9F
-            or 0x2000 <= ch <= 0x20FF)
-
-
 cpdef str escape_json_string(text):
     """A string's content as json-smart writes it between the quotes."""
     _require_str(text)
-    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i, size = 0, o = 0
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), size
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 ch
-    cdef unsigned int code
-    for i in range(length):
-        ch = PyUnicode_READ(kind, data, i)
-        if _json_special(ch):
-            size += 2 if ch == 0x22 or ch == 0x5C or ch == 0x2F or ch == 8 or ch == 12 or ch == 10 \
-                or ch == 13 or ch == 9 else 6
-        else:
-            size += 1
+    if kind == PyUnicode_1BYTE_KIND:
+        size = _json_measure(<Py_UCS1 *>data, length)
+    elif kind == PyUnicode_2BYTE_KIND:
+        size = _json_measure(<Py_UCS2 *>data, length)
+    else:
+        size = _json_measure(<Py_UCS4 *>data, length)
     if size == length:
         return text
     # Escapes are ASCII, so the text's own width holds the result; the final string is narrowed.
@@ -449,31 +487,57 @@ cpdef str escape_json_string(text):
     if out == NULL:
         raise MemoryError()
     try:
-        for i in range(length):
-            ch = PyUnicode_READ(kind, data, i)
-            if not _json_special(ch):
-                PyUnicode_WRITE(kind, out, o, ch)
-                o += 1
-            elif ch == 0x22 or ch == 0x5C or ch == 0x2F:
-                PyUnicode_WRITE(kind, out, o, 0x5C)
-                PyUnicode_WRITE(kind, out, o + 1, ch)
-                o += 2
-            elif ch == 8 or ch == 12 or ch == 10 or ch == 13 or ch == 9:
-                PyUnicode_WRITE(kind, out, o, 0x5C)
-                PyUnicode_WRITE(kind, out, o + 1, _short_escape(ch))
-                o += 2
-            else:
-                code = <unsigned int>ch
-                PyUnicode_WRITE(kind, out, o, 0x5C)
-                PyUnicode_WRITE(kind, out, o + 1, 0x75)
-                PyUnicode_WRITE(kind, out, o + 2, <Py_UCS1>HEX[(code >> 12) & 0xF])
-                PyUnicode_WRITE(kind, out, o + 3, <Py_UCS1>HEX[(code >> 8) & 0xF])
-                PyUnicode_WRITE(kind, out, o + 4, <Py_UCS1>HEX[(code >> 4) & 0xF])
-                PyUnicode_WRITE(kind, out, o + 5, <Py_UCS1>HEX[code & 0xF])
-                o += 6
-        return PyUnicode_FromKindAndData(kind, out, o)
+        if kind == PyUnicode_1BYTE_KIND:
+            _json_write(<Py_UCS1 *>data, length, <Py_UCS1 *>out)
+        elif kind == PyUnicode_2BYTE_KIND:
+            _json_write(<Py_UCS2 *>data, length, <Py_UCS2 *>out)
+        else:
+            _json_write(<Py_UCS4 *>data, length, <Py_UCS4 *>out)
+        return PyUnicode_FromKindAndData(kind, out, size)
     finally:
         PyMem_Free(out)
+
+
+cdef Py_ssize_t _json_measure(const ucs_t *data, Py_ssize_t length) noexcept nogil:
+    cdef Py_ssize_t i, size = 0
+    cdef Py_UCS4 ch
+    for i in range(length):
+        ch = data[i]
+        if ch < 256:
+            size += JSON_WIDTH[ch]
+        elif 0x2000 <= ch <= 0x20FF:
+            size += 6
+        else:
+            size += 1
+    return size
+
+
+cdef void _json_write(const ucs_t *data, Py_ssize_t length, ucs_t *out) noexcept nogil:
+    cdef Py_ssize_t i, o = 0
+    cdef unsigned int ch, width
+    for i in range(length):
+        ch = data[i]
+        if ch < 256:
+            width = JSON_WIDTH[ch]
+        elif 0x2000 <= ch <= 0x20FF:
+            width = 6
+        else:
+            width = 1
+        if width == 1:
+            out[o] = <ucs_t>ch
+            o += 1
+        elif width == 2:
+            out[o] = 0x5C
+            out[o + 1] = JSON_SHORT[ch]
+            o += 2
+        else:
+            out[o] = 0x5C
+            out[o + 1] = 0x75
+            out[o + 2] = HEX[(ch >> 12) & 0xF]
+            out[o + 3] = HEX[(ch >> 8) & 0xF]
+            out[o + 4] = HEX[(ch >> 4) & 0xF]
+            out[o + 5] = HEX[ch & 0xF]
+            o += 6
 
 
 def to_json(value):

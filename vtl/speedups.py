@@ -10,6 +10,7 @@ switched in one place.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from types import ModuleType
 
@@ -20,10 +21,12 @@ python: ModuleType = _native
 
 
 def _load_cython() -> tuple[ModuleType | None, str]:
+    if importlib.util.find_spec(__package__ + "._speedups") is None:
+        return None, "not built"
     try:
         from . import _speedups  # type: ignore[attr-defined]
     except ImportError as error:
-        return None, f"not built ({error})"
+        return None, f"cannot be imported ({error})"
     if getattr(_speedups, "API_VERSION", None) != _native.API_VERSION or \
             any(not hasattr(_speedups, name) for name in _native.NAMES):
         return None, "stale build (API differs from vtl._native): rebuild with pip install"

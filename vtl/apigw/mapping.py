@@ -287,12 +287,13 @@ def path_parameters(resource_path: str, path: str) -> dict[str, str] | None:
 def fill_path_variables(uri: str, values: Mapping[str, str]) -> str:
     """Put path values into ``{name}`` / ``{name+}`` placeholders of an integration URI.
 
-    Values are percent-encoded (a greedy ``{name+}`` keeps its slashes); a placeholder
-    without a value is left empty.
+    Values are percent-encoded but keep their slashes: the console's proxy setup maps a greedy
+    ``method.request.path.proxy`` into a plain ``{proxy}`` and the backend sees ``/a/b/c``
+    (AWS's HTTP proxy tutorial). A placeholder without a value is left empty.
     """
     def replace(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
         if value is None:
             return ""
-        return quote(value, safe="/" if match.group(2) else "")
+        return quote(value, safe="/")
     return _PATH_VARIABLE.sub(replace, uri)
