@@ -11,6 +11,7 @@ Strings are read and written in CPython's own representation (1, 2 or 4 bytes pe
 two passes: one to measure, one to write into a string allocated once.
 """
 from libc.math cimport copysign
+from libc.string cimport memcpy
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (Py_UCS1, Py_UCS2, PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND,
                               PyUnicode_2BYTE_KIND, PyUnicode_4BYTE_KIND, PyUnicode_DATA,
@@ -130,19 +131,6 @@ cdef void _js_write(const ucs_t *data, Py_ssize_t length, Py_UCS1 *out) noexcept
             o = _write_u_escape(out, o, 0xDC00 + (ch & 0x3FF))
         else:
             o = _write_u_escape(out, o, ch)
-
-
-cdef inline Py_UCS1 _short_escape(Py_UCS4 ch) noexcept nogil:
-    """The letter of \\b \\t \\n \\f \\r."""
-    if ch == 8:
-        return 0x62
-    if ch == 9:
-        return 0x74
-    if ch == 10:
-        return 0x6E
-    if ch == 12:
-        return 0x66
-    return 0x72
 
 
 cdef inline Py_ssize_t _write_u_escape(Py_UCS1 *out, Py_ssize_t o, unsigned int code) noexcept nogil:
@@ -303,6 +291,7 @@ def url_decode(text):
 
 cdef const char *B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 cdef signed char B64_VALUE[256]
+cdef unsigned short B64_PAIRS[4096]  # the two characters of each 12-bit group, as stored in memory
 
 
 cdef void _init_base64() noexcept:
@@ -311,6 +300,11 @@ cdef void _init_base64() noexcept:
         B64_VALUE[index] = -1
     for index in range(64):
         B64_VALUE[<unsigned char>B64[index]] = index
+    cdef unsigned char pair[2]
+    for index in range(4096):
+        pair[0] = B64[index >> 6]
+        pair[1] = B64[index & 0x3F]
+        memcpy(&B64_PAIRS[index], pair, 2)
 
 
 _init_base64()
@@ -332,12 +326,10 @@ def base64_encode(text):
         length = len(raw)
     result = PyUnicode_New((length + 2) // 3 * 4, 127)
     cdef Py_UCS1 *out = PyUnicode_1BYTE_DATA(result)
-    while i + 2 < length:
+    while i + 2 < length:  # two characters per table look-up
         triple = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2]
-        out[o] = B64[triple >> 18]
-        out[o + 1] = B64[(triple >> 12) & 0x3F]
-        out[o + 2] = B64[(triple >> 6) & 0x3F]
-        out[o + 3] = B64[triple & 0x3F]
+        memcpy(out + o, &B64_PAIRS[triple >> 12], 2)
+        memcpy(out + o + 2, &B64_PAIRS[triple & 0xFFF], 2)
         i += 3
         o += 4
     if length - i == 1:
@@ -401,7 +393,7 @@ def base64_decode(text):
 # Java's toString of template values
 
 
-def java_double_str(double value):
+cpdef str java_double_str(double value):
     """Double.toString: shortest round-trip digits, scientific outside [1e-3, 1e7)."""
     if value != value:
         return "NaN"
@@ -439,29 +431,67 @@ cpdef object to_java_string(object value):
     if isinstance(value, _JavaObject):
         return value.java_to_string()
     cdef list parts
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, dict)):
+        # One flat list of pieces joined once: nested values are not copied at each level.
+        parts = []
+        _write_java(value, parts)
+        return "".join(parts)
+    return str(value)
+
+
+cdef int _write_java(object value, list out) except -1:
+    cdef bint first = True
+    kind = type(value)
+    if kind is str:
+        out.append(value)
+    elif kind is int:
+        out.append(str(value))
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif kind is float:
+        out.append(java_double_str(value))
+    elif value is None:
+        out.append("null")
+    elif isinstance(value, _JavaObject):
+        out.append(value.java_to_string())
+    elif isinstance(value, (list, tuple)):
         _enter(b" while converting a list to a Java string")
         try:
-            parts = []
+            out.append("[")
             for item in value:
+                if not first:
+                    out.append(", ")
+                first = False
                 if item is value:
-                    parts.append("(this Collection)" if isinstance(value, list) else "(this Map)")
+                    out.append("(this Collection)" if isinstance(value, list) else "(this Map)")
                 else:
-                    parts.append(to_java_string(item))
+                    _write_java(item, out)
+            out.append("]")
         finally:
             Py_LeaveRecursiveCall()
-        return "[" + ", ".join(parts) + "]"
-    if isinstance(value, dict):
+    elif isinstance(value, dict):
         _enter(b" while converting a map to a Java string")
         try:
-            parts = []
+            out.append("{")
             for key, item in value.items():
-                parts.append(("(this Map)" if key is value else to_java_string(key)) + "="
-                             + ("(this Map)" if item is value else to_java_string(item)))
+                if not first:
+                    out.append(", ")
+                first = False
+                if key is value:
+                    out.append("(this Map)")
+                else:
+                    _write_java(key, out)
+                out.append("=")
+                if item is value:
+                    out.append("(this Map)")
+                else:
+                    _write_java(item, out)
+            out.append("}")
         finally:
             Py_LeaveRecursiveCall()
-        return "{" + ", ".join(parts) + "}"
-    return str(value)
+    else:
+        out.append(str(value))
+    return 0
 
 
 # --------------------------------------------------------------------------------------------

@@ -693,7 +693,7 @@ CASES = [
     ('split', '\xe9\u0301', '\\b', 0, ['\xe9\u0301']),
     ('replaceAll', '\xe9\u0301', '\\uD83D', '<$0>', '\xe9\u0301'),
     ('split', '\xe9\u0301', '\\uD83D', 0, ['\xe9\u0301']),
-    # Look-behind bounds Java accepts, an empty && operand, a bare \\Q
+    # Look-behind bounds Java accepts, an empty && operand, a bare \Q
     ('replaceAll', 'abc', '(?<=a{1,})b', '<$0>', 'a<b>c'),
     ('replaceAll', 'abc', '(?<=a*?)b', '<$0>', 'a<b>c'),
     ('replaceAll', 'abc', '[a-z&&]', '<$0>', '<a><b><c>'),

@@ -16,7 +16,6 @@ from typing import NamedTuple
 import pytest
 
 from vtl.errors import JavaException
-from vtl.runtime import methods  # noqa: F401  (registers the method tables)
 from vtl.runtime.methods import VOID, JavaChar, MapEntry, java_hash_code, utf16_length, utf16_units
 from vtl.runtime.objects import NO_SUCH_METHOD, find_and_call
 from vtl.runtime.values import to_java_string

@@ -262,3 +262,67 @@ def test_large_inputs_agree():
     document = parse_json_text(json.dumps({"items": [{"id": i, "name": text[:50], "n": i / 7} for i in range(500)]}))
     agree("to_json", document)
     agree("to_java_string", document)
+
+
+# ----- the JSON fast path: json.loads where it reads what json-smart reads ----------------------
+
+def _typed(value):
+    """A value with its exact types spelled out (1 == 1.0 == True would hide differences)."""
+    kind = type(value)
+    if kind is dict:
+        return ("map", [(key, _typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return (kind.__name__, [_typed(item) for item in value])
+    if kind is float and value != value:
+        return ("float", "nan")
+    return (kind.__name__, repr(value))
+
+
+def parse_outcome(parse, text):
+    from vtl.apigw.json_values import JsonParseError
+    try:
+        return ("ok", _typed(parse(text)))
+    except JsonParseError as error:
+        return ("error", error.message)
+
+
+def fast_path_agrees(text):
+    from vtl.apigw.json_values import _NOT_STRICT, _parse_strict, _PermissiveParser
+    fast = _parse_strict(text)
+    slow = parse_outcome(lambda source: _PermissiveParser(source).parse(), text)
+    if fast is not _NOT_STRICT:
+        assert ("ok", _typed(fast)) == slow, text
+    assert parse_outcome(parse_json_text, text) == slow, text
+    return fast is not _NOT_STRICT
+
+
+json_values_strategy = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+              st.floats(allow_nan=False, allow_infinity=False), texts),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(texts, children, max_size=4)),
+    max_leaves=20)
+
+
+@SETTINGS
+@given(json_values_strategy, st.booleans(), st.sampled_from([None, 1, "\t"]))
+def test_json_fast_path_reads_what_json_smart_reads(value, ascii_only, indent):
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    fast_path_agrees(text)
+
+
+@SETTINGS
+@given(st.text(st.sampled_from('{}[],:"\'\\ \n\t\x7f\x00/-+.eE019aluntrfNI\u00e9\ud800'), max_size=30))
+def test_json_fast_path_on_json_like_noise(text):
+    fast_path_agrees(text)
+
+
+@pytest.mark.parametrize("text, strict", [
+    ('{"a": [1, 2.5, -0, 1e5, 12345678901234567890.5, "x\\u00e9\\/"]}', True),
+    ("[" * 400 + "]" * 400, True),
+    ("[" * 401 + "]" * 401, False),            # json-smart's depth limit: its own error
+    ('["a\\n\x7f"]', False),                    # DEL dropped on json-smart's escaped-string path
+    ('{"a": NaN}', False), ("[Infinity]", False), ("[01]", False), ('{"a": 1,}', False),
+    ("[1] trailing", False), ("a=b", False), ("", False), ('"\\ud83d\\ude00"', True),
+])
+def test_json_fast_path_cases(text, strict):
+    assert fast_path_agrees(text) is strict

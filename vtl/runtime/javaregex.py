@@ -227,16 +227,19 @@ class _Frag:
              (negative) bound makes Java's look-behind window empty.
     det: Java's TreeInfo.deterministic (a quantified group that is not becomes a Loop,
          whose length is unknown).
+    min_len: the fewest characters a match consumes (a pattern that cannot match empty can
+             be scanned by regex's own finditer, whose steps then agree with Java's).
     """
 
     text: str
     kind: str = "other"
     max_len: int | None = 0
     det: bool = True
+    min_len: int = 0
 
 
 def _char(text: str) -> _Frag:
-    return _Frag(text, "char", 1)
+    return _Frag(text, "char", 1, min_len=1)
 
 
 def _sum_max(frags: list[_Frag]) -> int | None:
@@ -361,13 +364,13 @@ class _Translator:
 
     # -- structure -------------------------------------------------------------------------
 
-    def compile(self) -> str:
+    def compile(self) -> _Frag:
         root = self.expr()
         if self.cursor != self.length:
             if self.peek() == ")":
                 raise self.error("Unmatched closing ')'")
             raise self.error("Unexpected internal error")
-        return root.text
+        return root
 
     def expr(self) -> _Frag:
         branches = []
@@ -380,7 +383,8 @@ class _Translator:
             return branches[0]
         maxes = [b.max_len for b in branches]
         max_len = None if None in maxes else max(maxes)  # Java compares the wrapped values
-        return _Frag("|".join(b.text for b in branches), "other", max_len, False)
+        return _Frag("|".join(b.text for b in branches), "other", max_len, False,
+                     min(b.min_len for b in branches))
 
     def sequence(self) -> _Frag:
         parts: list[_Frag] = []
@@ -428,7 +432,8 @@ class _Translator:
             return _EMPTY
         if len(parts) == 1:
             return parts[0]
-        return _Frag("".join(p.text for p in parts), "other", _sum_max(parts), all(p.det for p in parts))
+        return _Frag("".join(p.text for p in parts), "other", _sum_max(parts), all(p.det for p in parts),
+                     sum(p.min_len for p in parts))
 
     def dollar(self, multiline: bool) -> str:
         if self.has(UNIX_LINES):
@@ -474,7 +479,7 @@ class _Translator:
         if not chars:
             return _EMPTY
         text = "".join(_literal(cp, self.flags) for cp in chars)
-        return _Frag(text, "char" if len(chars) == 1 else "other", len(chars))
+        return _Frag(text, "char" if len(chars) == 1 else "other", len(chars), min_len=len(chars))
 
     def property_atom(self, complement: bool) -> _Frag:
         ch = self.next()
@@ -492,16 +497,16 @@ class _Translator:
             if ch in ("?", "+"):
                 suffix += ch
                 self.next()
-            return self.quantified(node, suffix, node.max_len)  # Ques
+            return self.quantified(node, suffix, node.max_len, 0)  # Ques
         if ch in ("*", "+"):
-            suffix = ch
+            suffix, cmin = ch, 0 if ch == "*" else 1
             ch = self.next()
             if ch in ("?", "+"):
                 suffix += ch
                 self.next()
             if node.kind == "char" and len(suffix) == 1:  # Java's CharPropertyGreedy adds MAX_REPS
-                return self.quantified(node, suffix, MAX_REPS)
-            return self.quantified(node, suffix, self.curly_max(node, MAX_REPS))
+                return self.quantified(node, suffix, MAX_REPS, cmin)
+            return self.quantified(node, suffix, self.curly_max(node, MAX_REPS), cmin)
         if ch == "{":
             return self.counted(node)
         return node
@@ -534,7 +539,7 @@ class _Translator:
         if ch in ("?", "+"):
             suffix += ch
             self.next()
-        return self.quantified(node, suffix, self.curly_max(node, cmax))
+        return self.quantified(node, suffix, self.curly_max(node, cmax), cmin)
 
     def add_digit(self, value: int, digit: str) -> int:
         value = value * 10 + int(digit)
@@ -551,11 +556,11 @@ class _Translator:
         return None if product < 0 else product
 
     @staticmethod
-    def quantified(node: _Frag, suffix: str, max_len: int | None) -> _Frag:
+    def quantified(node: _Frag, suffix: str, max_len: int | None, cmin: int) -> _Frag:
         if node.kind == "empty":
             return _EMPTY
         text = node.text if node.kind in ("char", "group") else "(?:" + node.text + ")"
-        return _Frag(text + suffix, "other", max_len, False)
+        return _Frag(text + suffix, "other", max_len, False, node.min_len * cmin)
 
     # -- groups ----------------------------------------------------------------------------
 
@@ -566,13 +571,13 @@ class _Translator:
             ch = self.skip()
             if ch == ":":
                 body = self.expr()
-                node = _Frag("(?:" + body.text + ")", "group", body.max_len, body.det)
+                node = _Frag("(?:" + body.text + ")", "group", body.max_len, body.det, body.min_len)
             elif ch in ("=", "!"):
                 body = self.expr()
                 node = _Frag("(?" + ch + body.text + ")")
             elif ch == ">":
                 body = self.expr()
-                node = _Frag("(?>" + body.text + ")", "group", body.max_len, body.det)
+                node = _Frag("(?>" + body.text + ")", "group", body.max_len, body.det, body.min_len)
             elif ch == "<":
                 ch = self.read()
                 if ch not in ("=", "!"):
@@ -582,7 +587,7 @@ class _Translator:
                     self.groups_opened += 1
                     self.group_names[name] = self.groups_opened
                     body = self.expr()
-                    node = _Frag(f"(?P<{name}>" + body.text + ")", "group", body.max_len, body.det)
+                    node = _Frag(f"(?P<{name}>" + body.text + ")", "group", body.max_len, body.det, body.min_len)
                 else:
                     body = self.expr()
                     node = self.look_behind(ch, body)
@@ -597,11 +602,11 @@ class _Translator:
                 if ch != ":":
                     raise self.error("Unknown inline modifier")
                 body = self.expr()
-                node = _Frag("(?:" + body.text + ")", "group", body.max_len, body.det)
+                node = _Frag("(?:" + body.text + ")", "group", body.max_len, body.det, body.min_len)
         else:
             self.groups_opened += 1
             body = self.expr()
-            node = _Frag("(" + body.text + ")", "group", body.max_len, body.det)
+            node = _Frag("(" + body.text + ")", "group", body.max_len, body.det, body.min_len)
         self.accept(")", "Unclosed group")
         self.flags = saved_flags
         return node
@@ -683,9 +688,9 @@ class _Translator:
             if ch in anchors:
                 return None, _Frag(anchors[ch])
             if ch == "R":
-                return None, _Frag(_LINEBREAK, "group", 2)
+                return None, _Frag(_LINEBREAK, "group", 2, min_len=1)
             if ch == "X":
-                return None, _Frag(r"\X", "other", 0, False)  # XGrapheme.study leaves maxLength alone
+                return None, _Frag(r"\X", "other", 0, False, 1)  # XGrapheme.study leaves maxLength alone
             if ch == "Z":
                 return None, _Frag(self.dollar(False))
             if ch == "b":
@@ -735,7 +740,7 @@ class _Translator:
 
     def backref_frag(self, reference: str, exists: bool) -> _Frag:
         if not exists:
-            return _Frag(_NOTHING, "char", None)  # Java: a group that never matched fails the reference
+            return _Frag(_NOTHING, "char", None, min_len=1)  # Java: a group never set fails the reference
         if self.has(CASE_INSENSITIVE):
             return _Frag(f"(?i-f:{reference})", "group", None)
         return _Frag(f"(?:{reference})", "group", None)
@@ -1071,18 +1076,20 @@ class JavaPattern:
     compiled: regex.Pattern
     group_count: int
     group_names: dict
+    never_empty: bool  # no match can be empty
 
 
 @functools.lru_cache(maxsize=1024)
 def compile_java(pattern: str, flags: int = 0) -> JavaPattern:
     """Compile a java.util.regex pattern (cached). Raises JavaException(PatternSyntaxException)."""
     translator = _Translator(pattern, flags)
-    text = translator.compile()
+    root = translator.compile()
     try:
-        compiled = regex.compile(text, flags=regex.V1)
+        compiled = regex.compile(root.text, flags=regex.V1)
     except regex.error as problem:  # something Java accepts that the translation cannot express
         raise pattern_syntax_error(str(problem), pattern, -1) from None
-    return JavaPattern(pattern, compiled, translator.groups_opened, dict(translator.group_names))
+    return JavaPattern(pattern, compiled, translator.groups_opened, dict(translator.group_names),
+                       root.min_len > 0)
 
 
 def _timed_out() -> JavaException:
@@ -1097,13 +1104,13 @@ def _timed_out() -> JavaException:
 Position = tuple[int, int]
 
 
-@dataclass(frozen=True)
 class Found:
     """One Matcher.find() result: its bounds as positions, and its groups."""
 
-    start: Position
-    end: Position
-    match: regex.Match
+    __slots__ = ("start", "end", "match")
+
+    def __init__(self, start: Position, end: Position, match: regex.Match):
+        self.start, self.end, self.match = start, end, match
 
     def group(self, number: int | str = 0) -> str | None:
         return self.match.group(number)
@@ -1144,6 +1151,14 @@ def java_find_all(text: str, pattern: str | JavaPattern) -> Iterator[Found]:
     """
     java_pattern = pattern if isinstance(pattern, JavaPattern) else compile_java(pattern)
     compiled = java_pattern.compiled
+    if java_pattern.never_empty:
+        # Without empty matches Java's loop is the plain leftmost, non-overlapping scan.
+        try:
+            for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                yield Found((match.start(), 0), (match.end(), 0), match)
+        except TimeoutError:
+            raise _timed_out() from None
+        return
     deadline = time.monotonic() + REGEX_TIMEOUT_SECONDS
     first: Position | None = None
     last: Position = (0, 0)

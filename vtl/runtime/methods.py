@@ -1088,10 +1088,26 @@ def _check_insert_index(index: int, size: int) -> None:
 
 
 def _index_of_object(items: list, value: Any) -> int:
-    for position, item in enumerate(items):
-        if java_equals(value, item) if value is not None else item is None:
+    """ArrayList.indexOf: the first element that Java's equals() matches.
+
+    Python's == accepts everything Java's equals() does and more (1 == 1.0 == True), so
+    list.index finds candidates fast and java_equals confirms them. NaN is the exception
+    (Java's Double.equals matches it), hence the plain scan for it and for null.
+    """
+    if value is None or value != value:
+        for position, item in enumerate(items):
+            if java_equals(value, item) if value is not None else item is None:
+                return position
+        return -1
+    start = 0
+    while True:
+        try:
+            position = items.index(value, start)
+        except ValueError:
+            return -1
+        if java_equals(value, items[position]):
             return position
-    return -1
+        start = position + 1
 
 
 def _l_size(items: list) -> int:

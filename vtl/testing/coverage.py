@@ -20,7 +20,6 @@ import html
 import re
 import sys
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
