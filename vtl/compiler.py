@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import traceback
+import weakref
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable
@@ -12,6 +13,14 @@ from .dialects import Dialect
 from .parser import parse
 
 _serial = itertools.count(1)
+#: Every live compiled template by its code filename, for tools that meet generated frames
+#: (template coverage traces them). Weak: the engines' caches decide what stays alive.
+_by_filename: "weakref.WeakValueDictionary[str, CompiledTemplate]" = weakref.WeakValueDictionary()
+
+
+def compiled_by_filename(filename: str) -> "CompiledTemplate | None":
+    """The compiled template whose generated code has this filename, if it is still alive."""
+    return _by_filename.get(filename)
 
 
 @dataclass(frozen=True)
@@ -40,5 +49,7 @@ def compile_template(source: str, dialect: Dialect, name: str | None = None) -> 
     namespace: dict[str, Any] = dialect.runtime_names()
     namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "None": None}
     exec(code, namespace)
-    return CompiledTemplate(namespace["render_template"], namespace["MACROS"], module.source, filename,
-                            tuple(module.positions), tuple(source.splitlines()))
+    compiled = CompiledTemplate(namespace["render_template"], namespace["MACROS"], module.source, filename,
+                                tuple(module.positions), tuple(source.splitlines()))
+    _by_filename[filename] = compiled
+    return compiled

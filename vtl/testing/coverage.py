@@ -241,16 +241,9 @@ class CoverageCollector:
 
     def _lookup(self, filename: str) -> tuple[Any, TemplateAnalysis] | None:
         if filename not in self._by_filename:
-            found = None
-            from .. import engine
+            from ..compiler import compiled_by_filename
 
-            for each in list(engine._default_engines.values()):
-                for compiled in list(getattr(each, "_cache", {}).values()):
-                    if compiled.filename == filename:
-                        found = compiled
-                        break
-                if found is not None:
-                    break
+            found = compiled_by_filename(filename)
             if found is None:
                 return None  # not (yet) in an engine's cache: ask again next time
             try:
