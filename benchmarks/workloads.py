@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from vtl.apigw.variables import template_variables
+from vtl.runtime.methods import utf16_length
 from vtl.speedups import base64_decode, base64_encode, escape_javascript, to_java_string, url_decode, url_encode
 
 
@@ -43,8 +44,8 @@ def text(value: Any) -> str:
 
 
 def java_length(value: str) -> int:
-    """String.length(): UTF-16 code units."""
-    return len(value) + sum(1 for ch in value if ord(ch) > 0xFFFF) if not value.isascii() else len(value)
+    """String.length(): UTF-16 code units (the same helper ``$s.length()`` calls)."""
+    return utf16_length(value)
 
 
 # ----- (1) a small field mapping -----------------------------------------------------------------
@@ -347,12 +348,15 @@ RESHAPE_BACKEND = {"status": 200, "headers": {"Content-Type": "application/json"
 
 # ----- (6) string-heavy $util calls over 50 KB ----------------------------------------------------
 
-STRINGS = """{
-  "escaped": "$util.escapeJavaScript($input.body)",
-  "encoded": "$util.urlEncode($input.body)",
-  "base64": "$util.base64Encode($input.body)",
-  "urlRoundTrip": $util.urlDecode($util.urlEncode($input.body)).length(),
-  "base64RoundTrip": $util.base64Decode($util.base64Encode($input.body)).length()
+STRINGS = """#set($body = $input.body)
+#set($encoded = $util.urlEncode($body))
+#set($packed = $util.base64Encode($body))
+{
+  "escaped": "$util.escapeJavaScript($body)",
+  "encoded": "$encoded",
+  "base64": "$packed",
+  "urlRoundTrip": $util.urlDecode($encoded).length(),
+  "base64RoundTrip": $util.base64Decode($packed).length()
 }
 """
 

@@ -16,8 +16,8 @@ def _read_text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def _json_argument(value: str | None, what: str) -> Any:
-    """A JSON value given inline or as a file path."""
+def json_argument(value: str | None, what: str, command: str = "vtl") -> Any:
+    """A JSON value given inline or as a file path (a usage error exits with a message)."""
     if value is None:
         return None
     text = value
@@ -26,7 +26,7 @@ def _json_argument(value: str | None, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise SystemExit(f"vtl: {what} is not JSON: {error}") from None
+        raise SystemExit(f"{command}: {what} is not JSON: {error}") from None
 
 
 def error_text(error: BaseException) -> str:
@@ -98,8 +98,8 @@ def command_render(arguments: argparse.Namespace) -> int:
     from .engine import Template
 
     source = _read_text(arguments.template)
-    context = _json_argument(arguments.context, "--context")
-    request = _json_argument(arguments.request, "--request")
+    context = json_argument(arguments.context, "--context")
+    request = json_argument(arguments.request, "--request")
     try:
         template = Template(source, dialect=arguments.dialect, name=arguments.template)
         if request is not None:

@@ -12,7 +12,10 @@ from typing import Iterable
 from . import nodes as n
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "1"
+CODEGEN_VERSION = "2"
+
+#: Pieces of output a #foreach collects before joining them into one string.
+LOOP_CHUNK = 1024
 
 
 class GeneratedModule:
@@ -53,9 +56,13 @@ class CodeGenerator:
         lines: list[str] = []
         positions: list[n.Span | None] = []
         for function in self.functions:
+            body = function.lines
+            if any("_get(" in line for line, _ in body):
+                # v.get, bound once: every variable read is a call of a local.
+                body = body[:1] + [("    _get = v.get", None)] + body[1:]
             lines.append(function.header)
             positions.append(None)
-            for line, span in function.lines:
+            for line, span in body:
                 lines.append(line)
                 positions.append(span)
             lines.append("")
@@ -131,10 +138,18 @@ class CodeGenerator:
         self.emit(f"{items} = iteration_items({self.value(node.iterable)})", span)
         self.emit(f"if {items}:", span)
         self.indent += 1
-        self.emit(f"if MAX_FOREACH is not None: {items} = {items}[:MAX_FOREACH]", span)
+        self.emit(f"if MAX_FOREACH is not None and len({items}) > MAX_FOREACH: {items} = {items}[:MAX_FOREACH]", span)
         self.emit(f"{saved} = save_variables(v, {names!r})", span)
-        self.emit(f"{state} = ForeachState(len({items}), v.get('foreach'))", span)
+        self.emit(f"{state} = ForeachState(len({items}), _get('foreach'))", span)
         self.emit(f"v['foreach'] = {state}", span)
+        # The loop writes into its own list, joined every LOOP_CHUNK pieces: a long loop's many
+        # small pieces never pile up (peak memory stays near twice the output).
+        outer, parts = self.fresh("write"), self.fresh("parts")
+        self.emit(f"{outer} = write", span)
+        self.emit(f"{parts} = []", span)
+        self.emit(f"write = {parts}.append", span)
+        self.emit("try:", span)
+        self.indent += 1
         self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
         self.indent += 1
         self.emit(f"if {item} is None: v.pop({node.target.name!r}, None)", span)
@@ -143,7 +158,11 @@ class CodeGenerator:
         self.current.loop_depth += 1
         self.block(node.body)
         self.current.loop_depth -= 1
-        self.indent -= 1
+        self.emit(f"if len({parts}) > {LOOP_CHUNK}: {outer}(''.join({parts})); {parts}.clear()", span)
+        self.indent -= 2
+        self.emit("finally:", span)
+        self.emit(f"    {outer}(''.join({parts}))", span)
+        self.emit(f"    write = {outer}", span)
         self.emit(f"restore_variables(v, {names!r}, {saved})", span)
         self.indent -= 1
 
@@ -219,7 +238,7 @@ class CodeGenerator:
         if node.name in self.current.parameters:
             code = f"macro_parameter(arguments, v, {node.name!r})"
         else:
-            code = f"v.get({node.name!r})"
+            code = f"_get({node.name!r})"
         for part in node.parts[:upto]:
             if isinstance(part, n.Property):
                 code = f"get_property({code}, {part.name!r})"

@@ -6,28 +6,30 @@ class VTLError(Exception):
     """Base of every error the library raises on purpose."""
 
 
-class VTLSyntaxError(VTLError):
-    """The template does not parse. Names the template line and column and shows the line."""
-
-    def __init__(self, message: str, line: int, column: int, snippet: str = "", name: str | None = None):
-        self.message, self.line, self.column, self.snippet, self.name = message, line, column, snippet, name
-        where = f"{name}: " if name else ""
-        text = f"{where}line {line}, column {column}: {message}"
-        if snippet:
-            text += f"\n    {snippet}\n    {' ' * max(column - 1, 0)}^"
-        super().__init__(text)
-
-
-class VTLRuntimeError(VTLError):
-    """Rendering failed at a template position (a Java exception, a limit, a bad #evaluate)."""
+class _PositionedError(VTLError):
+    """An error at a template position: names the line and column and shows the line."""
 
     def __init__(self, message: str, line: int = 0, column: int = 0, snippet: str = "", name: str | None = None):
         self.message, self.line, self.column, self.snippet, self.name = message, line, column, snippet, name
         where = f"{name}: " if name else ""
         text = f"{where}line {line}, column {column}: {message}"
         if snippet:
-            text += f"\n    {snippet}"
+            text += f"\n    {snippet}" + self._pointer()
         super().__init__(text)
+
+    def _pointer(self) -> str:
+        return ""
+
+
+class VTLSyntaxError(_PositionedError):
+    """The template does not parse."""
+
+    def _pointer(self) -> str:
+        return f"\n    {' ' * max(self.column - 1, 0)}^"
+
+
+class VTLRuntimeError(_PositionedError):
+    """Rendering failed at a template position (a Java exception, a limit, a bad #evaluate)."""
 
 
 class VTLInternalError(VTLRuntimeError):

@@ -183,13 +183,9 @@ def _add_pairs(target: dict, key: str, pairs: list[str], separator: str, *, mult
 
 
 def _json_value(value: str, option: str) -> Any:
-    text = value
-    if not value.lstrip().startswith(("{", "[")) and Path(value).exists():
-        text = Path(value).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SystemExit(f"vtl invoke: {option} is not JSON: {error}") from None
+    from ..cli import json_argument
+
+    return json_argument(value, option, "vtl invoke")
 
 
 # --- the readable trace --------------------------------------------------------------------------

@@ -98,7 +98,19 @@ def _reject_constant(name: str) -> Any:
 
 def _json_smart_number(text: str) -> Any:
     # USE_HI_PRECISION_FLOAT + BIG_DIGIT_UNRESTRICTED, as _PermissiveParser.parse_float.
-    return Decimal(text) if len(text) > 18 else float(text)
+    return _big_decimal(text) if len(text) > 18 else float(text)
+
+
+def _big_decimal(text: str) -> Decimal:
+    """``new BigDecimal(text)``: its NumberFormatException (a scale outside Java's int, e.g.
+    ``2e13222222222222222222222222``) is a ValueError here, as for float()."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"BigDecimal: {text}") from None
+    if not -(2**31) <= -value.as_tuple().exponent < 2**31:  # exponent is an int for finite text
+        raise ValueError(f"BigDecimal scale out of range: {text}")
+    return value
 
 
 _STRICT_DECODER = json.JSONDecoder(parse_float=_json_smart_number, parse_constant=_reject_constant, strict=True)
@@ -406,9 +418,9 @@ class _PermissiveParser:
         # USE_HI_PRECISION_FLOAT + BIG_DIGIT_UNRESTRICTED: long literals keep every digit.
         try:
             if len(text) > 18:
-                return Decimal(text)
+                return _big_decimal(text)
             return float(text)
-        except (ValueError, InvalidOperation):
+        except ValueError:
             raise self.error(self.pos, "token", text) from None
 
 

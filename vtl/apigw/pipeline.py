@@ -50,6 +50,12 @@ __all__ = ["Backend", "EndpointResponse", "IntegrationRequest", "Invocation", "i
 INTERNAL_SERVER_ERROR = "Internal server error"
 UNSUPPORTED_MEDIA_TYPE = "Unsupported Media Type"
 
+#: AWS quota "Payload size: 10 MB" (not adjustable). A larger body is refused before routing
+#: with a plain-text 413 that gateway responses cannot customise (docs/limits.md).
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+#: Lambda's synchronous invocation payload quota: a larger event gets 413 "Request Too Long".
+MAX_LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
+
 
 # --- what travels through the pipeline ---------------------------------------------------------
 
@@ -205,6 +211,8 @@ class _Call:
         return self.integration.type
 
     def run(self) -> Invocation:
+        if len(self.request.body) > MAX_PAYLOAD_BYTES:
+            return payload_too_large()
         self.note(f"Starting execution for request: {self.context['requestId']}")
         self.note(f"HTTP Method: {self.request.method}, Resource Path: {self.context.get('resourcePath')}")
         try:
@@ -341,6 +349,8 @@ class _Call:
         """Lambda takes JSON only: a custom Lambda integration answers 400 otherwise (users'
         reports: a form-encoded body passed through gives "Could not parse request body into
         json: ..." and the function is never called)."""
+        if self.calls_lambda:
+            check_lambda_payload_size(body)
         if not (self.calls_lambda and body.strip()):
             return
         text = body.decode("utf-8", "replace")
@@ -459,6 +469,7 @@ class _Call:
             "POST", uri, {"Content-Type": ["application/json"], "X-Amzn-Trace-Id": [trace_id]}, {},
             json.dumps(event, ensure_ascii=False).encode("utf-8"))
         self.note_integration_request(self.integration_request)
+        check_lambda_payload_size(self.integration_request.body)
         endpoint = self.endpoint_response = self.call_backend(echo=_lambda_proxy_echo)
         result = self.read_lambda_proxy_result(endpoint)
         client_payload = self.client_payload(result.body, result.is_base64_encoded)
@@ -583,6 +594,26 @@ class _Call:
         return {"Content-Length": [str(len(body))],
                 "x-amzn-RequestId": [str(self.context.get("requestId"))],
                 "x-amz-apigw-id": [str(self.context.get("extendedRequestId"))]}
+
+
+# --- payload limits ----------------------------------------------------------------------------
+
+
+def payload_too_large() -> Invocation:
+    """API Gateway's answer to a body over :data:`MAX_PAYLOAD_BYTES` (recorded on AWS: 413,
+    ``Content-Type: text; charset=utf-8``, no request id: the method is never reached)."""
+    body = f"HTTP content length exceeded {MAX_PAYLOAD_BYTES} bytes.".encode("ascii")
+    return Invocation(413, {"Content-Type": ["text; charset=utf-8"], "Content-Length": [str(len(body))]}, body,
+                      log=[f"Request body over {MAX_PAYLOAD_BYTES} bytes: refused before routing"])
+
+
+def check_lambda_payload_size(payload: bytes) -> None:
+    """Lambda refuses an invocation payload over :data:`MAX_LAMBDA_PAYLOAD_BYTES`; API Gateway
+    answers 413 ``{"message": "Request Too Long"}`` (recorded, BadRequestException)."""
+    if len(payload) > MAX_LAMBDA_PAYLOAD_BYTES:
+        raise GatewayAnswer(413, "Request Too Long", "BadRequestException",
+                            f"Lambda invocation payload of {len(payload)} bytes is over "
+                            f"{MAX_LAMBDA_PAYLOAD_BYTES} bytes")
 
 
 # --- helpers -----------------------------------------------------------------------------------

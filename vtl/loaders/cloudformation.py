@@ -33,7 +33,7 @@ _LAMBDA_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
 # --- YAML with CloudFormation's short tags -----------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class CloudFormationYamlLoader(yaml.SafeLoader):
     pass
 
 
@@ -50,12 +50,12 @@ def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
     return {name: value}
 
 
-_Loader.add_multi_constructor("!", _tag)
+CloudFormationYamlLoader.add_multi_constructor("!", _tag)
 
 
 def parse_yaml(text: str, file: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=CloudFormationYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -694,8 +694,10 @@ class _Translator:
             if ch == "Z":
                 return None, _Frag(self.dollar(False))
             if ch == "b":
-                if self.at(self.cursor) == "{":
-                    raise self.error("Illegal/unsupported escape sequence")  # \b{g}: not supported here
+                if self.at(self.cursor) == "{" and self.at(self.cursor + 1) == "g":
+                    # \b{g}, the grapheme boundary, has no regex counterpart; \b{2} is \b quantified
+                    self.cursor += 2
+                    raise self.error("Illegal/unsupported escape sequence")
                 return None, _Frag(self.word_boundary(True))
             if ch == "B":
                 return None, _Frag(self.word_boundary(False))

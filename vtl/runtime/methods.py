@@ -709,6 +709,11 @@ class _FormatSpec:
     def has(self, flag: str) -> bool:
         return flag in self.flags
 
+    def flags_text(self) -> str:
+        """Formatter.Flags.toString: canonical order, '^' for an upper-case conversion."""
+        flags = self.flags + ("^" if self.upper else "")
+        return "".join(flag for flag in "-^#+ 0,(<" if flag in flags)
+
     def mismatch(self, *flags: str) -> None:
         for flag in flags:
             if self.has(flag):
@@ -733,7 +738,7 @@ class _FormatSpec:
         elif c in "doxefga":
             self.require_width("-", "0")
             if self.has("+") and self.has(" ") or self.has("-") and self.has("0"):
-                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags_text()}'")
             if c in "dox":
                 if self.precision != -1:
                     raise _format_error("IllegalFormatPrecisionException", str(self.precision))
@@ -749,12 +754,12 @@ class _FormatSpec:
                 raise _format_error("IllegalFormatPrecisionException", str(self.precision))
             if c == "%":
                 if self.flags not in ("", "-"):
-                    raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+                    raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags_text()}'")
                 self.require_width("-")
             elif self.width != -1:
                 raise _format_error("IllegalFormatWidthException", str(self.width))
             elif self.flags:
-                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags}'")
+                raise _format_error("IllegalFormatFlagsException", f"Flags = '{self.flags_text()}'")
 
     # -- printing ----------------------------------------------------------------------------
 
@@ -814,8 +819,9 @@ class _FormatSpec:
             raise _format_error("IllegalFormatCodePointException", f"Code point = 0x{value & 0xFFFFFFFF:x}")
         return chr(value)
 
-    def signed(self, negative: bool, magnitude: str, width_used: int = 0, pad: bool = True) -> str:
-        """Sign, grouping, zero padding and parentheses around a magnitude (leadingSign etc.)."""
+    def signed(self, negative: bool, magnitude: str, exponent: str = "", pad: bool = True) -> str:
+        """Sign, grouping, zero padding and parentheses around a magnitude (leadingSign etc.);
+        an exponent goes inside the parentheses but takes no grouping or padding."""
         if self.has(",") and pad:
             whole, dot, fraction = magnitude.partition(".")
             groups = []
@@ -833,9 +839,9 @@ class _FormatSpec:
             sign = " "
         trailer = ")" if negative and self.has("(") else ""
         if self.has("0") and self.width != -1 and pad:
-            room = self.width - width_used - len(trailer) - len(sign) - len(magnitude)
+            room = self.width - len(exponent) - len(trailer) - len(sign) - len(magnitude)
             magnitude = "0" * max(room, 0) + magnitude
-        return sign + magnitude + trailer
+        return sign + magnitude + exponent + trailer
 
     def integer(self, value: int) -> str:
         c = self.conversion
@@ -867,7 +873,7 @@ class _FormatSpec:
         magnitude, exponent = self.float_magnitude(abs(value))
         if self.upper:
             exponent = exponent.upper()
-        return self.signed(negative, magnitude, len(exponent)) + exponent
+        return self.signed(negative, magnitude, exponent)
 
     def float_magnitude(self, value: float) -> tuple[str, str]:
         """Digits as Java's FormattedFloatingDecimal makes them: the shortest decimal form of the

@@ -32,6 +32,8 @@ from typing import Any
 
 import yaml
 
+from ..loaders.cloudformation import CloudFormationYamlLoader
+
 CASE_FILE_SUFFIXES = (".cases.yaml", ".cases.yml", ".cases.json")
 
 TARGET_KEYS = frozenset({"template", "template_source", "phase", "dialect", "context", "integration", "api",
@@ -109,39 +111,11 @@ def read_data(path: Path) -> Any:
         except json.JSONDecodeError as error:
             raise CaseFileError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
     try:
-        return yaml.load(text, Loader=_loader())
+        return yaml.load(text, Loader=CloudFormationYamlLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise CaseFileError(f"{where}: not YAML: {getattr(error, 'problem', None) or error}") from None
-
-
-def _loader() -> type:
-    """A safe YAML loader that also reads CloudFormation's short tags (``!Sub``, ``!Ref``...)
-    as plain values (``{"Fn::Sub": ...}``), so SAM and CloudFormation templates load."""
-    global _CFN_LOADER
-    if _CFN_LOADER is None:
-        class Loader(yaml.SafeLoader):
-            pass
-
-        def construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-            name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-            if isinstance(node, yaml.ScalarNode):
-                value: Any = loader.construct_scalar(node)
-                if suffix == "GetAtt" and isinstance(value, str):
-                    value = value.split(".", 1)
-            elif isinstance(node, yaml.SequenceNode):
-                value = loader.construct_sequence(node, deep=True)
-            else:
-                value = loader.construct_mapping(node, deep=True)
-            return {name: value}
-
-        Loader.add_multi_constructor("!", construct)
-        _CFN_LOADER = Loader
-    return _CFN_LOADER
-
-
-_CFN_LOADER: type | None = None
 
 
 def _merge_request(defaults: Any, own: Any) -> Any:
