@@ -39,6 +39,18 @@ cdef inline int _enter(const char *where) except -1:
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
 API_VERSION = 1
 
+cdef extern from *:
+    """
+    #ifndef VTL_SPEEDUPS_SOURCE_HASH
+    #define VTL_SPEEDUPS_SOURCE_HASH ""
+    #endif
+    """
+    const char *VTL_SPEEDUPS_SOURCE_HASH
+
+#: The hash of the .pyx this was built from (setup.py passes it): a build older than the source
+#: in a checkout is ignored by vtl.speedups.
+SOURCE_HASH = VTL_SPEEDUPS_SOURCE_HASH.decode("ascii")
+
 cdef object _py_url_decode = _native.url_decode
 cdef object _py_base64_decode = _native.base64_decode
 cdef object _py_shortest_digits = _native._shortest_digits

@@ -326,3 +326,27 @@ def test_json_fast_path_on_json_like_noise(text):
 ])
 def test_json_fast_path_cases(text, strict):
     assert fast_path_agrees(text) is strict
+
+
+# ----- vtl bench ------------------------------------------------------------------------------
+
+def test_bench_command_times_a_template(tmp_path, capsys):
+    from vtl.cli import main
+    template = tmp_path / "t.vtl"
+    template.write_text("#foreach($x in $input.path('$.a'))$util.urlEncode($x)#end")
+    request = tmp_path / "r.json"
+    request.write_text(json.dumps({"body": '{"a": ["a b", "c/d"]}'}))
+    assert main(["bench", str(template), "--request", str(request), "-n", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["output_chars"] == len("a+bc%2Fd") and result["helpers"] == speedups.ACTIVE
+    assert result["iterations"] == 3 and result["render_ms"]["min"] > 0 and result["compile_ms"]["min"] > 0
+    assert main(["bench", str(template), "--request", str(request), "-n", "2"]) == 0
+    assert "render    min" in capsys.readouterr().out
+
+
+def test_bench_command_reports_template_errors(tmp_path, capsys):
+    from vtl.cli import main
+    template = tmp_path / "bad.vtl"
+    template.write_text("#if(")
+    assert main(["bench", str(template), "-n", "1"]) == 1
+    assert "VTLSyntaxError" in capsys.readouterr().err

@@ -10,8 +10,10 @@ switched in one place.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+from pathlib import Path
 from types import ModuleType
 
 from . import _native
@@ -30,6 +32,11 @@ def _load_cython() -> tuple[ModuleType | None, str]:
     if getattr(_speedups, "API_VERSION", None) != _native.API_VERSION or \
             any(not hasattr(_speedups, name) for name in _native.NAMES):
         return None, "stale build (API differs from vtl._native): rebuild with pip install"
+    source = Path(__file__).resolve().parent.parent / "ext" / "_speedups.pyx"
+    if source.is_file() and getattr(_speedups, "SOURCE_HASH", None) != \
+            hashlib.sha256(source.read_bytes()).hexdigest()[:16]:
+        # A checkout whose ext/_speedups.pyx changed since the build: not to be trusted.
+        return None, "stale build (ext/_speedups.pyx changed): rebuild with pip install -e ."
     return _speedups, "built"
 
 
