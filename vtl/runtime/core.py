@@ -6,11 +6,12 @@ Generated code never implements semantics inline; it calls the functions listed 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
-from .objects import NO_SUCH_METHOD, JavaObject, find_and_call, has_method
+from .objects import NO_SUCH_METHOD, JavaObject, _property_steps_cache, find_and_call, property_steps
 from .values import class_of, java_equals, to_java_string
 
 # ----- control flow -------------------------------------------------------------------
@@ -67,25 +68,19 @@ def get_property(target: Any, name: str) -> Any:
     """``$target.name`` through Velocity's chain: getName(), a Map's get, get("name"), isName()."""
     if target is None:
         return None
-    if type(target) is dict:
-        if name == "class":
-            return class_of(target)
-        return target.get(name)
+    kind = type(target)
+    if kind is dict:
+        return target.get(name) if name != "class" else class_of(target)
     if name == "class":
         return class_of(target)
-    capitalised = name[:1].upper() + name[1:]
-    for getter in ("get" + capitalised, "get" + name):
-        result = find_and_call(target, getter, ())
+    steps = _property_steps_cache.get((kind, name)) or property_steps(kind, name)
+    for method, arguments in steps:
+        if method is None:
+            return target.get(name)
+        result = find_and_call(target, method, arguments)
         if result is not NO_SUCH_METHOD:
             return result
-    if isinstance(target, dict):
-        return target.get(name)
-    if has_method(type(target), "get", 1):
-        result = find_and_call(target, "get", (name,))
-        if result is not NO_SUCH_METHOD:
-            return result
-    result = find_and_call(target, "is" + capitalised, ())
-    return None if result is NO_SUCH_METHOD else result
+    return None
 
 
 def call_method(target: Any, name: str, arguments: tuple) -> Any:
@@ -153,9 +148,20 @@ def is_truthy(value: Any) -> bool:
     return value is not None and value is not False
 
 
+#: Java Numbers: Integer/Long/BigInteger (int), Double (float), BigDecimal (Decimal, from JSON).
+_NUMBER_TYPES = frozenset((int, float, Decimal))
+
+
 def _is_number(value: Any) -> bool:
-    kind = type(value)
-    return kind is int or kind is float
+    return type(value) in _NUMBER_TYPES
+
+
+def _same_kind(left: Any, right: Any) -> tuple[Any, Any]:
+    """BigDecimal meets Double or Integer as BigDecimal (Velocity's MathUtils widening)."""
+    if type(left) is not type(right) and (type(left) is Decimal or type(right) is Decimal):
+        return Decimal(repr(left)) if type(left) is float else Decimal(left), \
+            Decimal(repr(right)) if type(right) is float else Decimal(right)
+    return left, right
 
 
 def equals(left: Any, right: Any) -> bool:
@@ -171,25 +177,26 @@ def equals(left: Any, right: Any) -> bool:
 
 
 def less(left: Any, right: Any) -> bool:
-    return _is_number(left) and _is_number(right) and left < right
+    return type(left) in _NUMBER_TYPES and type(right) in _NUMBER_TYPES and left < right
 
 
 def greater(left: Any, right: Any) -> bool:
-    return _is_number(left) and _is_number(right) and left > right
+    return type(left) in _NUMBER_TYPES and type(right) in _NUMBER_TYPES and left > right
 
 
 def less_or_equal(left: Any, right: Any) -> bool:
-    return _is_number(left) and _is_number(right) and left <= right
+    return type(left) in _NUMBER_TYPES and type(right) in _NUMBER_TYPES and left <= right
 
 
 def greater_or_equal(left: Any, right: Any) -> bool:
-    return _is_number(left) and _is_number(right) and left >= right
+    return type(left) in _NUMBER_TYPES and type(right) in _NUMBER_TYPES and left >= right
 
 
 def add(left: Any, right: Any, left_source: str | None = None, right_source: str | None = None) -> Any:
     """``+``: numbers add (ints widen without overflow); a String on either side concatenates,
     a null reference then contributing its source text."""
     if _is_number(left) and _is_number(right):
+        left, right = _same_kind(left, right)
         return left + right
     if type(left) is str or type(right) is str:
         if left is None:
@@ -204,12 +211,14 @@ def add(left: Any, right: Any, left_source: str | None = None, right_source: str
 
 def subtract(left: Any, right: Any) -> Any:
     if _is_number(left) and _is_number(right):
+        left, right = _same_kind(left, right)
         return left - right
     return None
 
 
 def multiply(left: Any, right: Any) -> Any:
     if _is_number(left) and _is_number(right):
+        left, right = _same_kind(left, right)
         return left * right
     return None
 
@@ -218,6 +227,7 @@ def divide(left: Any, right: Any) -> Any:
     """``/``: integers truncate toward zero; a zero divisor gives null."""
     if not (_is_number(left) and _is_number(right)) or right == 0:
         return None
+    left, right = _same_kind(left, right)
     if type(left) is int and type(right) is int:
         quotient = abs(left) // abs(right)
         return quotient if (left < 0) == (right < 0) else -quotient
@@ -228,8 +238,11 @@ def modulo(left: Any, right: Any) -> Any:
     """``%``: the remainder takes the dividend's sign (Java); a zero divisor gives null."""
     if not (_is_number(left) and _is_number(right)) or right == 0:
         return None
+    left, right = _same_kind(left, right)
     if type(left) is int and type(right) is int:
         return left - right * divide(left, right)
+    if type(left) is Decimal:
+        return left % right  # Decimal's % keeps the dividend's sign, as Java's BigDecimal.remainder
     return math.fmod(left, right)
 
 

@@ -34,6 +34,7 @@ NO_SUCH_METHOD = NoSuchMethod()
 
 _tables_by_type: dict[type, dict[str, list[Overload]]] = {}
 _merged_cache: dict[type, dict[str, list[Overload]]] = {}
+_property_steps_cache: dict[tuple[type, str], tuple[tuple[str | None, tuple], ...]] = {}
 
 
 def arity(function: Callable[..., Any]) -> tuple[int, float]:
@@ -55,6 +56,7 @@ def register_methods(python_type: type, methods: dict[str, Callable[..., Any] | 
             low, high = arity(function)
             table.setdefault(name, []).append((low, high, function))
     _merged_cache.clear()
+    _property_steps_cache.clear()
 
 
 def method_table(python_type: type) -> dict[str, list[Overload]]:
@@ -74,7 +76,10 @@ def find_and_call(receiver: Any, name: str, args: tuple) -> Any:
 
     JavaException raised by the method propagates (the runtime adds the template position).
     """
-    overloads = method_table(type(receiver)).get(name)
+    table = _merged_cache.get(type(receiver))
+    if table is None:
+        table = method_table(type(receiver))
+    overloads = table.get(name)
     if overloads:
         count = len(args)
         for low, high, function in overloads:
@@ -88,6 +93,31 @@ def find_and_call(receiver: Any, name: str, args: tuple) -> Any:
 
 def has_method(python_type: type, name: str, count: int) -> bool:
     return any(low <= count <= high for low, high, _ in method_table(python_type).get(name, ()))
+
+
+def property_steps(python_type: type, name: str) -> tuple[tuple[str | None, tuple], ...]:
+    """How ``$x.name`` resolves on this type, in Velocity's order: ``getName()``, ``getname()``,
+    a Map's ``get("name")`` (step ``(None, (name,))``), ``get("name")``, ``isName()``.
+
+    Steps naming methods the type does not have are left out, once per (type, name), so a
+    property lookup usually tries one method.
+    """
+    key = (python_type, name)
+    steps = _property_steps_cache.get(key)
+    if steps is None:
+        capitalised = name[:1].upper() + name[1:]
+        found: list[tuple[str | None, tuple]] = []
+        for getter in dict.fromkeys(("get" + capitalised, "get" + name)):
+            if has_method(python_type, getter, 0):
+                found.append((getter, ()))
+        if issubclass(python_type, dict):
+            found.append((None, (name,)))
+        elif has_method(python_type, "get", 1):
+            found.append(("get", (name,)))
+        if has_method(python_type, "is" + capitalised, 0):
+            found.append(("is" + capitalised, ()))
+        steps = _property_steps_cache[key] = tuple(found)
+    return steps
 
 
 def java_method(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
