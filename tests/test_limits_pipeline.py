@@ -95,6 +95,7 @@ def test_vtl_serve_refuses_over_10_mb_with_the_same_answer(server):
     assert response.status_code == 413
     assert response.content == TOO_LONG_TEXT
     assert response.headers["content-type"] == "text; charset=utf-8"
+    assert '"POST /pets" 413' in server.app.state.gateway.access_log[-1]
 
 
 def test_vtl_serve_refuses_a_streamed_body_over_10_mb(server):

@@ -13,6 +13,7 @@ from .dialects import Dialect, get_dialect
 from .errors import (GatewayError, JavaException, VTLError, VTLInternalError, VTLLimitError, VTLRuntimeError,
                      VTLSyntaxError)
 from .runtime.core import RenderState, StopRendering
+from .runtime.values import java_output_text
 
 
 class Engine:
@@ -95,9 +96,9 @@ class Template:
         state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
                             self.dialect.max_macro_depth)
         try:
-            return run(self.compiled, state)
+            return java_output_text(run(self.compiled, state))
         except StopRendering as stop:
-            return stop.output
+            return java_output_text(stop.output)
 
     def _evaluate(self, text: str, state: RenderState) -> str:
         compiled = self.engine.compiled(text, "#evaluate")

@@ -191,7 +191,7 @@ def _to_jsonpath_ng(source: str) -> str:
         nonlocal depth
         if match["quoted"]:
             quote = match["quoted"][0]
-            return quote + _escape(_unescape(match["quoted"][1:-1]), quote) + quote
+            return quote + _escape(_protect(_unescape(match["quoted"][1:-1])), quote) + quote
         if match["unclosed"]:
             raise InvalidPathError(f"Property has not been closed - missing closing {match['unclosed']}")
         if match["relation"]:
@@ -218,15 +218,30 @@ def _to_jsonpath_ng(source: str) -> str:
                 raise InvalidPathError(f"Function with arguments is not supported: '{name}'")
             if name not in _FUNCTIONS:
                 raise InvalidPathError(f"Function with name: {name} does not exist.")
-            name = "\0" + name
+            name = _FUNCTION_MARK + name
         elif depth == 0 and source[match.end():match.end() + 1].isspace():
             raise InvalidPathError("Use bracket notion ['my prop'] if your property contains blank "
                                    f"characters. position: {match.start('name')}")
+        else:
+            name = _protect(name)
         if _PLAIN_NAME.fullmatch(name) and name not in ("where", "wherenot"):
             return "." + name
         return ".'" + _escape(name, "'") + "'"
 
     return _SCANNER.sub(rewrite, source)
+
+
+#: A function step travels through jsonpath-ng as a property named NUL + function name; a user's
+#: property name that itself begins with NUL gets one more NUL (see _protect / _unprotect).
+_FUNCTION_MARK = "\0"
+
+
+def _protect(name: str) -> str:
+    return _FUNCTION_MARK + name if name.startswith(_FUNCTION_MARK) else name
+
+
+def _unprotect(name: str) -> str:
+    return name[1:] if name.startswith(_FUNCTION_MARK) else name
 
 
 def _escape(text: str, quote: str) -> str:
@@ -265,9 +280,10 @@ def _flatten(node) -> list[tuple[str, Any]]:
     if isinstance(node, (Root, This)):
         return [(ROOT, "$" if isinstance(node, Root) else "@")]
     if isinstance(node, Fields):
-        if node.fields[0].startswith("\0"):
-            return [(FUNCTION, node.fields[0][1:])]
-        return [(PROPERTY, tuple(node.fields))]
+        first = node.fields[0]
+        if first.startswith(_FUNCTION_MARK) and not first.startswith(_FUNCTION_MARK * 2):
+            return [(FUNCTION, first[1:])]
+        return [(PROPERTY, tuple(_unprotect(field) for field in node.fields))]
     if isinstance(node, Index):
         return [(INDEX, tuple(_java_int(index) for index in node.indices))]
     if isinstance(node, Slice):  # Jayway ignores a step (ArraySliceOperation reads two numbers)

@@ -1,6 +1,7 @@
 """Source text → AST. Builds the Lark parser once; Lark's errors stop here."""
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -123,6 +124,9 @@ def _span(item) -> n.Span:
     if isinstance(item, Token):
         return (item.line, item.column)
     return item.span
+
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 def _unquote(token: Token) -> str:
@@ -264,6 +268,9 @@ class ASTBuilder(Transformer):
 
     def string(self, token):
         text = _unquote(token)
+        if token.type == "DQ_STRING" and "\\u" in text:
+            # Velocity decodes \uXXXX in double-quoted literals (only there).
+            text = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
         if token.type == "DQ_STRING" and ("$" in text or "#" in text):
             body = _parse_block(text, (token.line, token.column + 1), self.name)
             return n.InterpolatedString(_span(token), body)

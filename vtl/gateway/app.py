@@ -1,6 +1,8 @@
 """The ASGI application (Starlette) around a :class:`~vtl.gateway.gateway.Gateway`."""
 from __future__ import annotations
 
+import time
+
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,16 +17,18 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 def create_app(gateway: Gateway) -> Starlette:
     async def endpoint(request: Request) -> Response:
+        started = time.monotonic()
+        client_ip = request.client.host if request.client else "127.0.0.1"
         body = await _bounded_body(request)
         if body is None:  # over API Gateway's 10 MB: refused unread, as AWS does
             refused = payload_too_large()
+            gateway._log(client_ip, request.method, request.url.path, refused.status, started, "-")
             response = Response(content=refused.body, status_code=refused.status)
             response.raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
                                     for name, values in refused.headers.items() for value in values]
             return response
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
         query = list(request.query_params.multi_items())
-        client_ip = request.client.host if request.client else "127.0.0.1"
         answer = await run_in_threadpool(gateway.handle, request.method, request.url.path, headers, query, body,
                                          client_ip)
         response = Response(content=answer.body, status_code=answer.status)

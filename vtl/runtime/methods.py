@@ -16,7 +16,12 @@ of the Java class it stands for, as Velocity 1.7 reaches them by reflection:
   and message (Java 17 wording, as the oracle prints it).
 * Strings are indexed in UTF-16 code units like Java (an emoji counts 2); strings made only
   of BMP characters take a fast path.
+* A method without parameters is, for Velocity 1.7, applicable to any arguments when nothing
+  better fits, so ``$s.length(1)`` throws IllegalArgumentException("wrong number of
+  arguments") instead of being "not found" (see ``_register``).
 * A void method returns ``VOID`` (""), which is what Velocity renders for it.
+* ``String.format`` follows java.util.Formatter (flags, widths, HALF_UP rounding from the
+  shortest decimal form, %t dates in UTC).
 
 Only Java 8 methods are offered (API Gateway runs Velocity on Java 8): no ``strip``,
 ``isBlank``, ``repeat``, ``lines``. Nothing Python-specific is reachable.

@@ -8,6 +8,7 @@ dict ↔ LinkedHashMap, and JavaObject subclasses for host objects.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ..speedups import java_double_str, to_java_string  # noqa: F401  (the chosen twin; re-exported)
@@ -93,3 +94,16 @@ def java_equals(left: Any, right: Any) -> bool:
         return len(left) == len(right) and all(
             key in right and java_equals(value, right[key]) for key, value in left.items())
     return left is right or left == right
+
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def java_output_text(text: str) -> str:
+    """Output as Java writes it: surrogate halves that make a pair become one character,
+    a lone half becomes '?' (what Java's UTF-8 encoder writes). Values keep their halves."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    text = _SURROGATE_PAIR.sub(lambda match: match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+    return _LONE_SURROGATE.sub("?", text)
