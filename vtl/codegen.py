@@ -104,8 +104,9 @@ class CodeGenerator:
     def visit_Reference(self, node: n.Reference) -> None:
         value = self.reference_value(node)
         if node.escapes:
-            null_text = f"({node.source!r} if NULL_PRINTS_SOURCE else '')"
-            self.emit(f"write(render_escaped({value}, {node.source!r}, {node.escapes}, {null_text}))", node.span)
+            source = self.null_source(node)  # a macro parameter shows the caller's text
+            null_text = f"({source} if NULL_PRINTS_SOURCE else '')"
+            self.emit(f"write(render_escaped({value}, {source}, {node.escapes}, {null_text}))", node.span)
         elif node.quiet:
             self.emit(f"write(render_quiet({value}))", node.span)
         else:

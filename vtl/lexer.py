@@ -28,6 +28,11 @@ LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)?")
 NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
 SPACES = re.compile(r"[ \t\r\n]*")
 LINE_BREAK = re.compile(r"\r\n|\n|\r")
+DOLLAR_RUN = re.compile(r"(?:\\*\$!?)+")
+# What a '$' run before '#' vanishes into: Velocity's own tokens (not its pluggable directives).
+ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end|set)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
+                            r"|[ \t]*#(?:set|\{set\})(?![a-zA-Z0-9_])")
+HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
 ARGUMENT_DIRECTIVES = {
@@ -151,6 +156,8 @@ class Scanner:
                     yield from self.flush_text()
                     yield from self.reference()
                     continue
+                if self.dollar_run_before_hash(self.pos):
+                    continue
                 at_end = self.pos + 1 == length or source.startswith("$!", self.pos) and self.pos + 2 == length
                 if at_end and self.lone_sigil_at_end_is_error:
                     raise self.error("Lexical error: encountered <EOF> after '$'", column=self.column + length - self.pos)
@@ -180,6 +187,25 @@ class Scanner:
         return bool(following) and (following[0] == "{" and len(following) > 1 and IDENTIFIER.match(following[1:]) is not None
                                     or IDENTIFIER.match(following[0]) is not None)
 
+    def dollar_run_before_hash(self, at: int) -> bool:
+        """A run of ``$`` (with ``!`` and backslashes) right before a ``#`` form, as Velocity's
+        lexer reads it: its ``$`` prefix joins the next token's image (JavaCC MORE). Before
+        ``#if``/``#elseif``/``#else``/``#end``/``#set``/``#*`` the run vanishes; before any other
+        ``#word`` the directive is not recognised and both are text. Returns whether it acted."""
+        run = DOLLAR_RUN.match(self.source, at)
+        following = run.end()
+        hash_form = ABSORBING_FORM.match(self.source, following)
+        if hash_form:
+            if self.text_start is None:
+                self.text_start = at
+            self.advance(following - at)  # the run is dropped
+            return True
+        word = HASH_WORD.match(self.source, following)
+        if word:
+            self.add_text(word.end() - at)
+            return True
+        return False
+
     # ----- backslash escapes -----------------------------------------------------------
     def backslashes(self) -> Iterator[Token]:
         source = self.source
@@ -187,6 +213,10 @@ class Scanner:
         while end < len(source) and source[end] == "\\":
             end += 1
         count = end - self.pos
+        if source.startswith("$", end) and not self.reference_starts_here(end) and \
+                ABSORBING_FORM.match(source, DOLLAR_RUN.match(source, end).end()):
+            self.advance(count)  # part of a vanishing run: see dollar_run_before_hash
+            return
         if end < len(source) and source[end] == "$" and self.reference_starts_here(end):
             yield from self.flush_text()
             yield self.token("ESCAPES", "\\" * count)

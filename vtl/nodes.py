@@ -134,49 +134,58 @@ class Template(Node):
 @dataclass(frozen=True, slots=True)
 class StringLiteral(Node):
     value: str
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class InterpolatedString(Node):
     """A double-quoted string holding ``$`` or ``#``: a template of its own."""
     body: Block
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class IntegerLiteral(Node):
     value: int
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class FloatLiteral(Node):
     value: float
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class BooleanLiteral(Node):
     value: bool
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class Word(Node):
     """A bare word where a value was expected (Velocity accepts it in macro arguments)."""
     name: str
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class ListLiteral(Node):
     items: tuple["Expression", ...]
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class RangeLiteral(Node):
     start: "Expression"
     end: "Expression"
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)
 class MapLiteral(Node):
     entries: tuple[tuple["Expression", "Expression"], ...]
+    source: str = ""  # as written: a macro argument can print it
 
 
 @dataclass(frozen=True, slots=True)

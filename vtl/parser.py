@@ -243,8 +243,7 @@ class ASTBuilder(Transformer):
 
     def _macro_call(self, keyword, items, close, body, block_end=None):
         arguments = tuple(item for item in items if not isinstance(item, Token))
-        # Only a reference argument can be null, and then the macro prints the caller's text.
-        sources = tuple(item.source if isinstance(item, n.Reference) else "" for item in arguments)
+        sources = tuple(item.source for item in arguments)  # what an escaped parameter prints
         end_pos = (block_end or close).end_pos
         name = keyword.value.lstrip("#@{").rstrip("}")
         return n.MacroCall(_span(keyword), name, arguments, sources, body, self.source[keyword.start_pos:end_pos])
@@ -273,29 +272,31 @@ class ASTBuilder(Transformer):
             text = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
         if token.type == "DQ_STRING" and ("$" in text or "#" in text):
             body = _parse_block(text, (token.line, token.column + 1), self.name)
-            return n.InterpolatedString(_span(token), body)
-        return n.StringLiteral(_span(token), text)
+            return n.InterpolatedString(_span(token), body, token.value)
+        return n.StringLiteral(_span(token), text, token.value)
 
     def integer(self, token):
-        return n.IntegerLiteral(_span(token), int(token.value))
+        return n.IntegerLiteral(_span(token), int(token.value), token.value)
 
     def float(self, token):
-        return n.FloatLiteral(_span(token), float(token.value))
+        return n.FloatLiteral(_span(token), float(token.value), token.value)
 
     def boolean(self, token):
-        return n.BooleanLiteral(_span(token), token.type == "TRUE")
+        return n.BooleanLiteral(_span(token), token.type == "TRUE", token.value)
 
     def word(self, token):
-        return n.Word(_span(token), token.value)
+        return n.Word(_span(token), token.value, token.value)
 
     def list(self, opener, *rest):
-        return n.ListLiteral(_span(opener), tuple(item for item in rest if not isinstance(item, Token)))
+        return n.ListLiteral(_span(opener), tuple(item for item in rest if not isinstance(item, Token)),
+                             self.source[opener.start_pos:rest[-1].end_pos])
 
-    def range(self, opener, start, _dots, end, _close):
-        return n.RangeLiteral(_span(opener), start, end)
+    def range(self, opener, start, _dots, end, close):
+        return n.RangeLiteral(_span(opener), start, end, self.source[opener.start_pos:close.end_pos])
 
     def map(self, opener, *rest):
-        return n.MapLiteral(_span(opener), tuple(item for item in rest if isinstance(item, tuple)))
+        return n.MapLiteral(_span(opener), tuple(item for item in rest if isinstance(item, tuple)),
+                            self.source[opener.start_pos:rest[-1].end_pos])
 
     def map_entry(self, key, _colon, value):
         return (key, value)
