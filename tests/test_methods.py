@@ -443,11 +443,12 @@ def test_map_mutations_and_entries():
     assert call(mapping, "put", "c", None) is None and list(mapping) == ["a", "b", "c"]
     entries = call(mapping, "entrySet")
     assert printed(entries) == "[a=1, b=two, c=null]"
-    entry = entries[0]
+    entry = entries.items[0]
     assert isinstance(entry, MapEntry)
     assert call(entry, "getKey") == "a" and call(entry, "getValue") == 1
     assert call(entry, "setValue", "N") == 1 and mapping["a"] == "N"   # oracle: writes through
-    assert call(mapping, "keySet") == ["a", "b", "c"]
+    assert call(mapping, "keySet").items == ["a", "b", "c"]
+    assert call(mapping, "get", call(mapping, "keySet")) is None and call(call(mapping, "keySet"), "get", 0) is NO_SUCH_METHOD
     assert call(mapping, "remove", "a") == "N" and "a" not in mapping
 
 

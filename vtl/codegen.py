@@ -105,7 +105,7 @@ class CodeGenerator:
         value = self.reference_value(node)
         if node.escapes:
             source = self.null_source(node)  # a macro parameter shows the caller's text
-            null_text = f"({source} if NULL_PRINTS_SOURCE else '')"
+            null_text = "''" if node.quiet else f"({source} if NULL_PRINTS_SOURCE else '')"
             self.emit(f"write(render_escaped({value}, {source}, {node.escapes}, {null_text}))", node.span)
         elif node.quiet:
             self.emit(f"write(render_quiet({value}))", node.span)

@@ -28,11 +28,12 @@ LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)?")
 NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
 SPACES = re.compile(r"[ \t\r\n]*")
 LINE_BREAK = re.compile(r"\r\n|\n|\r")
-DOLLAR_RUN = re.compile(r"(?:\\*\$!?)+")
+DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 # What a '$' run before '#' vanishes into: Velocity's own tokens (not its pluggable directives).
 ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end|set)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
                             r"|[ \t]*#(?:set|\{set\})(?![a-zA-Z0-9_])")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
+HASH_TEXT = re.compile(r"#[^\s$#\\{]*")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
 ARGUMENT_DIRECTIVES = {
@@ -82,6 +83,9 @@ class Scanner:
         self.line_starts = [0] + [match.end() for match in LINE_BREAK.finditer(source)]
         self.pending_text: list[str] = []
         self.text_start: int | None = None
+        # Pieces of pending text from this index on began a new token in Velocity's lexer
+        # (after a '#word', a literal block or an escaped directive): #set may eat them.
+        self.fresh_from = 0
 
     # ----- positions -------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -136,14 +140,20 @@ class Scanner:
             yield Token("TEXT", value, start, line, column, end_line, end_column, self.pos)
         self.pending_text = []
         self.text_start = None
+        self.fresh_from = 0
+
+    def mark_token_boundary(self) -> None:
+        """Text added from now on starts a new token of Velocity's lexer."""
+        self.fresh_from = len(self.pending_text)
 
     def drop_indentation_before_set(self) -> None:
         """#set swallows the spaces and tabs before it when they are a text token of their own,
-        i.e. when no other text precedes them since the last token."""
-        value = "".join(self.pending_text)
+        i.e. when no other text precedes them since the last token boundary."""
+        value = "".join(self.pending_text[self.fresh_from:])
         if value and not value.strip(" \t"):
-            self.pending_text = []
-            self.text_start = None
+            del self.pending_text[self.fresh_from:]
+            if not self.pending_text:
+                self.text_start = None
 
     # ----- the main loop ---------------------------------------------------------------
     def tokens(self) -> Iterator[Token]:
@@ -162,12 +172,19 @@ class Scanner:
                 if at_end and self.lone_sigil_at_end_is_error:
                     raise self.error("Lexical error: encountered <EOF> after '$'", column=self.column + length - self.pos)
                 self.add_text(1)
+                self.literal_backslashes()
             elif char == "#":
                 if self.pos + 1 == length and self.lone_sigil_at_end_is_error:
                     raise self.error("Lexical error: encountered <EOF> after '#'", column=self.column + 1)
                 produced = self.hash()
                 if produced is None:
-                    self.add_text(1)
+                    if self.dollar_run_before_hash(self.pos):
+                        continue
+                    # A '#' that starts nothing: it and the word after it are a token of their own.
+                    word = HASH_TEXT.match(source, self.pos)
+                    self.add_text(word.end() - self.pos)
+                    self.literal_backslashes()
+                    self.mark_token_boundary()
                 else:
                     yield from produced
             elif char == "\\":
@@ -196,12 +213,11 @@ class Scanner:
         following = run.end()
         hash_form = ABSORBING_FORM.match(self.source, following)
         if hash_form:
-            if self.text_start is None:
-                self.text_start = at
-            self.advance(following - at)  # the run is dropped
+            # The run and the blanks before a #set are dropped; the directive is lexed next.
+            self.advance(self.source.index("#", following) - at)
             return True
         word = HASH_WORD.match(self.source, following)
-        if word:
+        if word and following > at:
             self.add_text(word.end() - at)
             return True
         return False
@@ -232,8 +248,18 @@ class Scanner:
             self.pending_text.append("\\" * (count // 2))
             if count % 2:
                 self.add_text(len(directive))
+                self.mark_token_boundary()
             return
         self.add_text(count)
+        self.mark_token_boundary()  # a backslash run is a token of its own
+
+    def literal_backslashes(self) -> None:
+        """Backslashes right after a lone '$' or '#' are plain text, not an escape."""
+        end = self.pos
+        while end < len(self.source) and self.source[end] == "\\":
+            end += 1
+        if end > self.pos:
+            self.add_text(end - self.pos)
 
     def escapable_directive_at(self, at: int) -> str | None:
         """The text of a directive keyword (``#if``, ``#{end}``) starting at ``at``, if any."""
@@ -306,6 +332,7 @@ class Scanner:
             self.text_start = start
         self.pending_text.append(self.source[self.pos:end])
         self.advance(end + 3 - self.pos)
+        self.mark_token_boundary()
         return iter(())
 
     def bare_directive(self, name: str, end: int) -> Iterator[Token]:

@@ -243,7 +243,10 @@ class ASTBuilder(Transformer):
 
     def _macro_call(self, keyword, items, close, body, block_end=None):
         arguments = tuple(item for item in items if not isinstance(item, Token))
-        sources = tuple(item.source for item in arguments)  # what an escaped parameter prints
+        # What an escaped parameter prints: the argument as written, except numbers and
+        # booleans, which Velocity passes as values (the parameter then prints its own name).
+        sources = tuple("" if isinstance(item, (n.IntegerLiteral, n.FloatLiteral, n.BooleanLiteral)) else item.source
+                        for item in arguments)
         end_pos = (block_end or close).end_pos
         name = keyword.value.lstrip("#@{").rstrip("}")
         return n.MacroCall(_span(keyword), name, arguments, sources, body, self.source[keyword.start_pos:end_pos])

@@ -128,6 +128,8 @@ def _collection_arg(value: Any, npe_message: str = "") -> list:
         raise JavaException(_NPE, npe_message)
     if isinstance(value, list):
         return value
+    if isinstance(value, MapView):  # a Set or Collection from keySet()/values()/entrySet()
+        return value.items
     raise NoMatchingOverload
 
 
@@ -1397,17 +1399,58 @@ def _m_clear(mapping: dict) -> str:
     return VOID
 
 
-def _m_key_set(mapping: dict) -> list:
-    """A snapshot list of the keys (Java returns a live view; both print as [a, b])."""
-    return list(mapping)
+def _m_key_set(mapping: dict) -> "MapView":
+    return MapView(list(mapping), "java.util.LinkedHashMap$LinkedKeySet")
 
 
-def _m_values(mapping: dict) -> list:
-    return list(mapping.values())
+def _m_values(mapping: dict) -> "MapView":
+    return MapView(list(mapping.values()), "java.util.LinkedHashMap$LinkedValues")
 
 
-def _m_entry_set(mapping: dict) -> list:
-    return [MapEntry(mapping, key) for key in mapping]
+def _m_entry_set(mapping: dict) -> "MapView":
+    return MapView([MapEntry(mapping, key) for key in mapping], "java.util.LinkedHashMap$LinkedEntrySet")
+
+
+class MapView(JavaObject):
+    """What keySet(), values() and entrySet() return: a Set or Collection, not a List. It
+    iterates and prints like a list ("[a, b]"), but has no get(int) and no [index], so
+    ``$m.keySet().get(0)`` is "method not found" as in Java. A snapshot, where Java's is a
+    live view of the map."""
+
+    __slots__ = ("items", "java_class_name")
+
+    def __init__(self, items: list, java_class_name: str) -> None:
+        self.items = items
+        self.java_class_name = java_class_name
+
+    def java_to_string(self) -> str:
+        return to_java_string(self.items)
+
+    def iteration_items(self) -> list:
+        return list(self.items)
+
+
+def _view_contains(view: MapView, item: Any) -> bool:
+    return any(java_equals(element, item) for element in view.items)
+
+
+def _view_contains_all(view: MapView, other: Any) -> bool:
+    items = other.items if isinstance(other, MapView) else _collection_arg(other)
+    return all(_view_contains(view, item) for item in items)
+
+
+def _view_equals(view: MapView, other: Any) -> bool:
+    # Set equality ignores order; values() (a plain Collection) only equals itself.
+    if not isinstance(other, MapView) or view.java_class_name.endswith("Values"):
+        return view is other
+    return len(view.items) == len(other.items) and _view_contains_all(view, other)
+
+
+register_methods(MapView, {
+    "size": lambda view: len(view.items), "isEmpty": lambda view: not view.items,
+    "contains": _view_contains, "containsAll": _view_contains_all, "equals": _view_equals,
+    "toString": MapView.java_to_string,
+})
 
 
 _MAP_METHODS: dict[str, Any] = {
