@@ -33,6 +33,7 @@ DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end|set)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
                             r"|[ \t]*#(?:set|\{set\})(?![a-zA-Z0-9_])")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
+CURLY_AFTER_REFERENCE = re.compile(r"\{(?:\$!?\{?)?[a-zA-Z_][^}\n]*?(?P<close>\})|\{(?:\$!?\{?)?[a-zA-Z_][^}\n]*")
 HASH_TEXT = re.compile(r"#[^\s$#\\{]*")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
@@ -183,7 +184,8 @@ class Scanner:
                     # A '#' that starts nothing: it and the word after it are a token of their own.
                     word = HASH_TEXT.match(source, self.pos)
                     self.add_text(word.end() - self.pos)
-                    self.literal_backslashes()
+                    if word.end() - word.start() == 1:
+                        self.literal_backslashes()
                     self.mark_token_boundary()
                 else:
                     yield from produced
@@ -390,12 +392,27 @@ class Scanner:
         name = IDENTIFIER.match(source, self.pos).group()
         yield self.token("REF_NAME", name)
         yield from self.reference_tail()
+        if not braced:
+            yield from self.curly_after_reference()
         if braced:
             if not source.startswith("}", self.pos):
                 if self.pos >= len(source):
                     raise self.error("Encountered <EOF> inside ${...}: expected '}'")
                 raise self.error(f"Encountered {source[self.pos]!r} inside ${{...}}: expected '}}'")
             yield self.token("REF_BRACE_CLOSE", "}")
+
+    def curly_after_reference(self) -> Iterator[Token]:
+        """Velocity reads ``$ref{name}`` / ``$ref{$other}`` as the reference, a '{', and a
+        dropped ``name}`` (its parser takes them for a brace it never prints); without the
+        closing '}' it is a syntax error. ``$ref{ }`` and ``$ref{}`` stay text."""
+        match = CURLY_AFTER_REFERENCE.match(self.source, self.pos)
+        if not match:
+            return
+        if match.group("close") is None:
+            self.advance(match.end() - self.pos)
+            raise self.error("Encountered text after '$reference{': expected '}'")
+        yield self.token("TEXT", "{")
+        self.advance(match.end() - self.pos)
 
     def reference_tail(self) -> Iterator[Token]:
         """Properties, method calls and indexes that follow a reference's name, adjacent only."""
