@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -100,7 +101,11 @@ def statements(max_depth=2):
     )
 
 
-templates = st.lists(statements(), min_size=1, max_size=5).map("".join)
+# Velocity's lexer reads '{' right after a reference in ways only partly modelled (see
+# docs/velocity-divergences.md): the generator keeps such text apart from references.
+_CURLY_AFTER_REFERENCE = re.compile(r"\$!?\{?[a-zA-Z_][\w.()\[\]'\"-]*\}?\{")
+templates = st.lists(statements(), min_size=1, max_size=5).map("".join).filter(
+    lambda source: not _CURLY_AFTER_REFERENCE.search(source))
 
 
 def oracle_outputs(sources: list[str]) -> list[dict]:

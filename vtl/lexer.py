@@ -33,7 +33,7 @@ DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end|set)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
                             r"|[ \t]*#(?:set|\{set\})(?![a-zA-Z0-9_])")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
-CURLY_AFTER_REFERENCE = re.compile(r"\{(?:\$!?\{?)?[a-zA-Z_][^}\n]*?(?P<close>\})|\{(?:\$!?\{?)?[a-zA-Z_][^}\n]*")
+CURLY_AFTER_REFERENCE = re.compile(r"\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*?(?P<close>\})|\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*")
 HASH_TEXT = re.compile(r"#[^\s$#\\{]*")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
@@ -217,6 +217,13 @@ class Scanner:
         if hash_form:
             # The run and the blanks before a #set are dropped; the directive is lexed next.
             self.advance(self.source.index("#", following) - at)
+            return True
+        if self.source.startswith("#[[", following) and following > at:
+            # Before a literal block the run vanishes and the block shows one '[' more.
+            self.advance(following - at)
+            if self.text_start is None:
+                self.text_start = at
+            self.pending_text.append("[")
             return True
         word = HASH_WORD.match(self.source, following)
         if word and following > at:
