@@ -79,8 +79,9 @@ def test_template_text_cannot_inject_python():
 
 
 def test_python_internals_are_unreachable():
-    assert render("$x.__class__ ${x.__class__.__name__} $x.__len__()", {"x": "a"}) == \
-        "$x.__class__ ${x.__class__.__name__} $x.__len__()"
+    # After '.', Velocity names start with a letter: '.__class__' is text after the value.
+    assert render("$x.__class__ $x.__len__()", {"x": "a"}) == "a.__class__ a.__len__()"
+    assert render("$x.getClass().getName() $x.isalpha()", {"x": "a"}) == "java.lang.String $x.isalpha()"
 
 
 def test_one_template_renders_from_many_threads():

@@ -24,6 +24,7 @@ from .errors import VTLSyntaxError
 
 IDENTIFIER = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
 WORD = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+PROPERTY_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]*")  # after '.', a name starts with a letter
 LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)?")
 NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
 SPACES = re.compile(r"[ \t\r\n]*")
@@ -219,11 +220,11 @@ class Scanner:
             self.advance(self.source.index("#", following) - at)
             return True
         if self.source.startswith("#[[", following) and following > at:
-            # Before a literal block the run vanishes and the block shows one '[' more.
+            # Before a literal block the run vanishes and the block shows a '[' per character.
             self.advance(following - at)
             if self.text_start is None:
                 self.text_start = at
-            self.pending_text.append("[")
+            self.pending_text.append("[" * (following - at))
             return True
         word = HASH_WORD.match(self.source, following)
         if word and following > at:
@@ -426,7 +427,7 @@ class Scanner:
         source = self.source
         while self.pos < len(source):
             char = source[self.pos]
-            if char == "." and (match := IDENTIFIER.match(source, self.pos + 1)):
+            if char == "." and (match := PROPERTY_NAME.match(source, self.pos + 1)):
                 call = source.startswith("(", match.end()) and match.end() + 1 < len(source)
                 if call:
                     yield self.token("METHOD_NAME", source[self.pos:match.end()])
