@@ -105,7 +105,7 @@ def statements(max_depth=2):
 # docs/velocity-divergences.md): the generator keeps such text apart from references.
 _CURLY_AFTER_REFERENCE = re.compile(r"\$!?\{?[a-zA-Z_][\w.()\[\]'\"-]*\}?\{")
 # Likewise '#' right before a reference, with a #set later on the line (Velocity fails to parse).
-_HASH_REFERENCE_THEN_SET = re.compile(r"#\$!?\{?[a-zA-Z_][^\n]*#\{?set")
+_HASH_REFERENCE_THEN_SET = re.compile(r"#\$!?\{?[a-zA-Z_][^\n]*#\{?set|#[0-9][^\s]*[ \t]+#\{?set")
 templates = st.lists(statements(), min_size=1, max_size=5).map("".join).filter(
     lambda source: not _CURLY_AFTER_REFERENCE.search(source) and not _HASH_REFERENCE_THEN_SET.search(source))
 

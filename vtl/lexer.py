@@ -35,7 +35,7 @@ ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end|set)\}|(?:if|elseif|el
                             r"|[ \t]*#(?:set|\{set\})(?![a-zA-Z0-9_])")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
 CURLY_AFTER_REFERENCE = re.compile(r"\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*?(?P<close>\})|\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*")
-HASH_TEXT = re.compile(r"#[^\s$#\\{]*")
+HASH_TEXT = re.compile(r"#(?:[a-zA-Z_][a-zA-Z0-9_]*|[0-9]+(?![a-zA-Z_]))?")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
 ARGUMENT_DIRECTIVES = {
