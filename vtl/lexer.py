@@ -243,9 +243,13 @@ class Scanner:
                 ABSORBING_FORM.match(source, DOLLAR_RUN.match(source, end).end()):
             self.advance(count)  # part of a vanishing run: see dollar_run_before_hash
             return
-        if end < len(source) and source[end] == "$" and self.reference_starts_here(end):
+        reference = end
+        while source.startswith("$", reference) and not self.reference_starts_here(reference):
+            reference += 1  # '\$$ref': the extra '$' joins the escaped reference and vanishes
+        if reference < len(source) and source[reference] == "$" and self.reference_starts_here(reference):
             yield from self.flush_text()
             yield self.token("ESCAPES", "\\" * count)
+            self.advance(reference - end)
             yield from self.reference()
             return
         directive = self.escapable_directive_at(end)
