@@ -246,6 +246,14 @@ class Scanner:
         reference = end
         while source.startswith("$", reference) and not self.reference_starts_here(reference):
             reference += 1  # '\$$ref': the extra '$' joins the escaped reference and vanishes
+        if reference > end and count % 2 == 0 and reference < len(source):
+            # Not escaped: half the backslashes and the extra '$' print, the reference is live.
+            self.advance(count)
+            if self.text_start is None:
+                self.text_start = end - count
+            self.pending_text.append("\\" * (count // 2))
+            self.add_text(reference - end)
+            return
         if reference < len(source) and source[reference] == "$" and self.reference_starts_here(reference):
             yield from self.flush_text()
             yield self.token("ESCAPES", "\\" * count)
