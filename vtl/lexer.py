@@ -400,7 +400,7 @@ class Scanner:
         self.swallow_line_end()
 
     # ----- references ------------------------------------------------------------------
-    def reference(self) -> Iterator[Token]:
+    def reference(self, in_text: bool = True) -> Iterator[Token]:
         source = self.source
         quiet = source.startswith("$!", self.pos)
         opener = "$!" if quiet else "$"
@@ -412,8 +412,11 @@ class Scanner:
         name = IDENTIFIER.match(source, self.pos).group()
         yield self.token("REF_NAME", name)
         yield from self.reference_tail()
-        if not braced:
+        if not braced and in_text:
             yield from self.curly_after_reference()
+            if source.startswith("}", self.pos):  # a '}' after a reference is a token of its own
+                self.add_text(1)
+                self.mark_token_boundary()
         if braced:
             if not source.startswith("}", self.pos):
                 if self.pos >= len(source):
@@ -466,7 +469,7 @@ class Scanner:
                 yield self.token(close_kind, char)
                 return
             if char == "$" and self.reference_starts_here(self.pos):
-                yield from self.reference()
+                yield from self.reference(in_text=False)
             elif char == '"' or char == "'":
                 yield self.string_literal(char)
             elif number := NUMBER.match(source, self.pos):
