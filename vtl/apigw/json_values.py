@@ -228,9 +228,11 @@ class _PermissiveParser:
     def parse(self) -> Any:
         self.read()
         # MODE_PERMISSIVE accepts trailing data: whatever follows the first value is ignored.
-        return self.read_first()
+        return self.read_value(_STOP_X, top_level=True)
 
-    def read_first(self) -> Any:
+    def read_value(self, stop: frozenset, top_level: bool = False) -> Any:
+        """readFirst (``top_level``) or readMain: a value, at the top or inside an object or array.
+        Only inside a container is the end of input an error here."""
         self.skip_blanks()
         c = self.c
         if c in ":}]":
@@ -239,19 +241,7 @@ class _PermissiveParser:
             return self.read_object()
         if c == "[":
             return self.read_array()
-        return self.read_scalar(_STOP_X)
-
-    def read_value(self, stop: frozenset) -> Any:
-        """readMain: a value inside an object or an array."""
-        self.skip_blanks()
-        c = self.c
-        if c in ":}]":
-            raise self.error(self.pos, "char", c)
-        if c == "{":
-            return self.read_object()
-        if c == "[":
-            return self.read_array()
-        if c == EOI:
+        if c == EOI and not top_level:
             raise self.error(self.pos - 1, "eof", "EOF")
         return self.read_scalar(stop)
 

@@ -159,28 +159,28 @@ def invalid_mapping_expression(value: str, hint: str) -> str:
 
 
 def request_parameter_problems(parameters: Mapping[str, object], field: str) -> Iterator[Problem]:
-    for key, value in parameters.items():
-        where = f"{field}.{key}"
-        if not REQUEST_PARAMETER_KEY.fullmatch(key):
-            yield Problem(where, invalid_mapping_parameter(
-                key, "a target is integration.request.header.NAME, "
-                     "integration.request.querystring.NAME or integration.request.path.NAME"))
-        if not isinstance(value, str):
-            yield Problem(where, f"the source must be a string, not {json_type(value)}")
-        elif not REQUEST_PARAMETER_VALUE.fullmatch(value):
-            yield Problem(where, invalid_mapping_expression(value, _REQUEST_SOURCES_HINT))
+    return _mapping_problems(parameters, field, REQUEST_PARAMETER_KEY,
+                             "a target is integration.request.header.NAME, "
+                             "integration.request.querystring.NAME or integration.request.path.NAME",
+                             REQUEST_PARAMETER_VALUE, _REQUEST_SOURCES_HINT)
 
 
 def response_parameter_problems(parameters: Mapping[str, object], field: str) -> Iterator[Problem]:
+    return _mapping_problems(parameters, field, RESPONSE_PARAMETER_KEY, "a target is method.response.header.NAME",
+                             RESPONSE_PARAMETER_VALUE, _RESPONSE_SOURCES_HINT)
+
+
+def _mapping_problems(parameters: Mapping[str, object], field: str, key_pattern, key_hint: str,
+                      value_pattern, value_hint: str) -> Iterator[Problem]:
+    """Problems of a parameter map: each key a mapping target, each value a mapping source."""
     for key, value in parameters.items():
         where = f"{field}.{key}"
-        if not RESPONSE_PARAMETER_KEY.fullmatch(key):
-            yield Problem(where, invalid_mapping_parameter(
-                key, "a target is method.response.header.NAME"))
+        if not key_pattern.fullmatch(key):
+            yield Problem(where, invalid_mapping_parameter(key, key_hint))
         if not isinstance(value, str):
             yield Problem(where, f"the source must be a string, not {json_type(value)}")
-        elif not RESPONSE_PARAMETER_VALUE.fullmatch(value):
-            yield Problem(where, invalid_mapping_expression(value, _RESPONSE_SOURCES_HINT))
+        elif not value_pattern.fullmatch(value):
+            yield Problem(where, invalid_mapping_expression(value, value_hint))
 
 
 # --- templates -------------------------------------------------------------------------------
