@@ -69,7 +69,7 @@ def test_engine_caches_compiled_templates():
 def test_show_code_is_python_calling_runtime_helpers():
     code = Template("#if($a)$a.b#end", dialect="velocity").python_source
     assert "def render_template(state, write, arguments):" in code
-    assert "is_truthy(" in code and "get_property(" in code
+    assert "get_property(" in code and "render_reference(" in code
     compile(code, "<check>", "exec")
 
 

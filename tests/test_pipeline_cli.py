@@ -98,3 +98,11 @@ def test_single_request_json(tmp_path, capsys):
 def test_single_request_takes_a_get_integration_output_as_aws_would(tmp_path, capsys):
     code, out, _ = run(capsys, "invoke", "--integration", '{"type": "MOCK"}', "--json")
     assert code == 0 and json.loads(out)["status"] == 500  # no integration response
+
+
+def test_render_batch_keeps_line_separator_characters_inside_json_strings(tmp_path, capsys):
+    # U+2028 and U+0085 may stand unescaped in a JSON string: only "\n" ends a case.
+    raw = '{"id": "sep", "template": "a\u2028b\u0085c$x", "context": {"x": "!"}}'
+    code, out, err = run(capsys, "render", "--batch", write_cases(tmp_path, [raw]))
+    assert code == 0, err
+    assert json.loads(out) == {"id": "sep", "output": "a\u2028b\u0085c!"}

@@ -71,7 +71,9 @@ def run_batch(path: str, handle: Callable[[dict], dict], out: TextIO) -> int:
         print(f"vtl: cannot read {path}: {error}", file=sys.stderr)
         return 2
     cases: list[dict] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # Only "\n" ends a JSON Lines record (str.splitlines would also cut at U+2028 or U+0085,
+    # which a JSON string may hold unescaped).
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:

@@ -12,7 +12,7 @@ from typing import Iterable
 from . import nodes as n
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "2"
+CODEGEN_VERSION = "3"
 
 #: Pieces of output a #foreach collects before joining them into one string.
 LOOP_CHUNK = 1024
@@ -33,6 +33,9 @@ class _Function:
         self.in_macro = in_macro
         self.lines: list[tuple[str, n.Span | None]] = []
         self.loop_depth = 0
+        #: Variables a #foreach holds in Python locals instead of the variables dict (see
+        #: ``_LoopAnalysis``): VTL name → local name.
+        self.bindings: dict[str, str] = {}
 
 
 class CodeGenerator:
@@ -52,6 +55,15 @@ class CodeGenerator:
         self.current.lines.append(("    " * self.indent + line, span))
 
     def generate(self, template: n.Template) -> GeneratedModule:
+        kinds = {type(node) for node in n.walk(template)}
+        block_calls = any(isinstance(node, n.MacroCall) and node.body is not None for node in n.walk(template)) \
+            if n.MacroCall in kinds else False
+        # A #define block or a block macro's $bodyContent runs template code whenever a
+        # reference prints it, reading variables from the dict and perhaps reaching #stop;
+        # #evaluate can define such blocks. Without them, what a reference reads and whether
+        # it can stop the render are known from the tree, which the fast paths below rely on.
+        self.blocks_possible = block_calls or bool(kinds & {n.DefineDirective, n.EvaluateDirective})
+        self.merge_output = not self.blocks_possible and n.StopDirective not in kinds
         self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
         lines: list[str] = []
         positions: list[n.Span | None] = []
@@ -92,25 +104,52 @@ class CodeGenerator:
 
     def block(self, block: n.Block) -> None:
         before = len(self.current.lines)
-        for statement in block.statements:
-            getattr(self, "visit_" + type(statement).__name__)(statement)
+        statements = block.statements
+        start = 0
+        while start < len(statements):
+            end = start
+            if self.merge_output:
+                while end < len(statements) and type(statements[end]) in _OUTPUT_STATEMENTS:
+                    end += 1
+            if end - start > 1:
+                self.output(statements[start:end])
+                start = end
+            else:
+                statement = statements[start]
+                getattr(self, "visit_" + type(statement).__name__)(statement)
+                start += 1
         if len(self.current.lines) == before:
             self.emit("pass", block.span)
+
+    def output(self, statements: tuple[n.Text | n.Reference, ...]) -> None:
+        """Consecutive text and references as one write, each piece on a line of its own (so an
+        error still names its reference). Only where no reference can #stop the render midway."""
+        pieces = [(repr(item.text) if isinstance(item, n.Text) else self.printed(item), item.span)
+                  for item in statements]
+        if len(pieces) == 2:
+            self.emit(f"write({pieces[0][0]}", pieces[0][1])
+            self.emit(f"      + {pieces[1][0]})", pieces[1][1])
+            return
+        self.emit("write(''.join((", pieces[0][1])
+        for code, span in pieces:
+            self.emit(f"    {code},", span)
+        self.emit(")))", None)
 
     # ----- statements ------------------------------------------------------------------
     def visit_Text(self, node: n.Text) -> None:
         self.emit(f"write({node.text!r})", node.span)
 
     def visit_Reference(self, node: n.Reference) -> None:
+        self.emit(f"write({self.printed(node)})", node.span)
+
+    def printed(self, node: n.Reference) -> str:
+        """The text a reference statement prints."""
         value = self.reference_value(node)
         if node.escapes:
             source = self.null_source(node)  # a macro parameter shows the caller's text
             null_text = "''" if node.quiet else f"({source} if NULL_PRINTS_SOURCE else '')"
-            self.emit(f"write(render_escaped({value}, {source}, {node.escapes}, {null_text}))", node.span)
-        elif node.quiet:
-            self.emit(f"write(render_quiet({value}))", node.span)
-        else:
-            self.emit(f"write(render_reference({value}, {self.null_source(node)}))", node.span)
+            return f"render_escaped({value}, {source}, {node.escapes}, {null_text})"
+        return self.inline_reference(node)
 
     def null_source(self, node: n.Reference) -> str:
         """What a null reference prints: its own text, or the caller's for a macro parameter."""
@@ -134,15 +173,21 @@ class CodeGenerator:
 
     def visit_ForeachDirective(self, node: n.ForeachDirective) -> None:
         items, state, saved, item = self.fresh("items"), self.fresh("loop"), self.fresh("saved"), self.fresh("item")
-        names = (node.target.name, "foreach", "velocityCount")
+        target = node.target.name
+        loop = _LoopAnalysis(node, self.blocks_possible, self.current.parameters)
+        in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
         span = node.span
         self.emit(f"{items} = iteration_items({self.value(node.iterable)})", span)
         self.emit(f"if {items}:", span)
         self.indent += 1
         self.emit(f"if MAX_FOREACH is not None and len({items}) > MAX_FOREACH: {items} = {items}[:MAX_FOREACH]", span)
-        self.emit(f"{saved} = save_variables(v, {names!r})", span)
-        self.emit(f"{state} = ForeachState(len({items}), _get('foreach'))", span)
-        self.emit(f"v['foreach'] = {state}", span)
+        if in_dict:
+            self.emit(f"{saved} = save_variables(v, {in_dict!r})", span)
+        if loop.needs_state:
+            parent = self.current.bindings.get("foreach", "_get('foreach')")
+            self.emit(f"{state} = ForeachState(len({items}), {parent})", span)
+            if "foreach" in in_dict:
+                self.emit(f"v['foreach'] = {state}", span)
         # The loop writes into its own list, joined every LOOP_CHUNK pieces: a long loop's many
         # small pieces never pile up (peak memory stays near twice the output).
         outer, parts = self.fresh("write"), self.fresh("parts")
@@ -151,20 +196,31 @@ class CodeGenerator:
         self.emit(f"write = {parts}.append", span)
         self.emit("try:", span)
         self.indent += 1
-        self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
+        if loop.needs_state:
+            self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
+        else:
+            self.emit(f"for {item} in {items}:", span)
         self.indent += 1
-        self.emit(f"if {item} is None: v.pop({node.target.name!r}, None)", span)
-        self.emit(f"else: v[{node.target.name!r}] = {item}", span)
-        self.emit(f"v['velocityCount'] = {state}.index + 1", span)
+        if target in in_dict:
+            self.emit(f"if {item} is None: v.pop({target!r}, None)", span)
+            self.emit(f"else: v[{target!r}] = {item}", span)
+        if "velocityCount" in in_dict:
+            self.emit(f"v['velocityCount'] = {state}.index + 1", span)
+        saved_bindings = self.current.bindings
+        self.current.bindings = dict(saved_bindings)
+        for name in loop.bound:
+            self.current.bindings[name] = item if name == target else state
         self.current.loop_depth += 1
         self.block(node.body)
         self.current.loop_depth -= 1
+        self.current.bindings = saved_bindings
         self.emit(f"if len({parts}) > {LOOP_CHUNK}: {outer}(''.join({parts})); {parts}.clear()", span)
         self.indent -= 2
         self.emit("finally:", span)
         self.emit(f"    {outer}(''.join({parts}))", span)
         self.emit(f"    write = {outer}", span)
-        self.emit(f"restore_variables(v, {names!r}, {saved})", span)
+        if in_dict:
+            self.emit(f"restore_variables(v, {in_dict!r}, {saved})", span)
         self.indent -= 1
 
     def visit_ForeachWithoutIn(self, node: n.ForeachWithoutIn) -> None:
@@ -239,10 +295,15 @@ class CodeGenerator:
         if node.name in self.current.parameters:
             code = f"macro_parameter(arguments, v, {node.name!r})"
         else:
-            code = f"_get({node.name!r})"
+            code = self.current.bindings.get(node.name) or f"_get({node.name!r})"
         for part in node.parts[:upto]:
             if isinstance(part, n.Property):
-                code = f"get_property({code}, {part.name!r})"
+                if part.name == "class" or code.startswith("_loop"):  # a ForeachState is no Map
+                    code = f"get_property({code}, {part.name!r})"
+                else:
+                    # get_property's first case (a Map) inline: most properties read JSON objects.
+                    subject, named = _named(code)
+                    code = f"({subject}.get({part.name!r}) if type({named}) in MAP_TYPES else get_property({subject}, {part.name!r}))"
             elif isinstance(part, n.MethodCall):
                 arguments = "".join(self.value(argument) + ", " for argument in part.arguments)
                 code = f"call_method({code}, {part.name!r}, ({arguments}))"
@@ -261,7 +322,7 @@ class CodeGenerator:
 
     def value_InterpolatedString(self, node: n.InterpolatedString) -> str:
         statements = node.body.statements
-        if all(isinstance(item, (n.Text, n.Reference)) and not getattr(item, "escapes", 0) for item in statements):
+        if _plain_string(node):
             pieces = [repr(item.text) if isinstance(item, n.Text) else self.inline_reference(item) for item in statements]
             if not pieces:
                 return "''"
@@ -272,10 +333,11 @@ class CodeGenerator:
         return f"{function}(state, arguments)"
 
     def inline_reference(self, node: n.Reference) -> str:
-        value = self.reference_value(node)
+        # The renderers' first case (a String prints itself) inline.
+        subject, named = _named(self.reference_value(node))
         if node.quiet:
-            return f"render_quiet({value})"
-        return f"render_reference({value}, {self.null_source(node)})"
+            return f"({subject} if type({named}) is str else render_quiet({subject}))"
+        return f"({subject} if type({named}) is str else render_reference({subject}, {self.null_source(node)}))"
 
     def value_IntegerLiteral(self, node: n.IntegerLiteral) -> str:
         return repr(node.value)
@@ -325,7 +387,8 @@ class CodeGenerator:
 
     def condition(self, node) -> str:
         if isinstance(node, n.Reference):
-            return f"is_truthy({self.reference_value(node)})"
+            subject, named = _named(self.reference_value(node))
+            return f"({named} is not None and {subject} is not False)"  # is_truthy inline
         if isinstance(node, n.BooleanLiteral):
             return repr(node.value)
         if isinstance(node, n.Comparison):
@@ -341,6 +404,65 @@ class CodeGenerator:
         if isinstance(node, n.Parenthesized):
             return self.condition(node.inner)
         return "False"
+
+
+_OUTPUT_STATEMENTS = (n.Text, n.Reference)
+
+
+class _LoopAnalysis:
+    """Which of a #foreach's variables (its item, ``$foreach``, ``$velocityCount``) can live in
+    Python locals instead of the variables dict.
+
+    The dict is only read by references in the tree, and by code that runs out of sight of the
+    loop: macros, #evaluate, blocks and strings holding directives (separate functions). When
+    the body calls none of these and never #sets a variable, the body's references read the
+    local, and as the loop restores the dict afterwards anyway, the dict need not be written.
+    A variable nothing reads (``$velocityCount`` usually, ``$foreach`` often) is not kept at all.
+    """
+
+    def __init__(self, node: n.ForeachDirective, blocks_possible: bool, parameters: frozenset[str]) -> None:
+        referenced: set[str] = set()
+        assigned: set[str] = set()
+        hidden_readers = blocks_possible
+        for item in n.walk(node.body):
+            kind = type(item)
+            if kind is n.Reference:
+                referenced.add(item.name)
+            elif kind is n.SetDirective:
+                assigned.add(item.target.name)
+            elif kind in _HIDDEN_READERS or kind is n.InterpolatedString and not _plain_string(item):
+                hidden_readers = True
+        target = node.target.name
+        names = (target, "foreach", "velocityCount")
+        if hidden_readers or target in ("foreach", "velocityCount") or parameters & set(names):
+            self.bound: tuple[str, ...] = ()
+            self.kept_in_dict = frozenset(names)
+            self.needs_state = True
+            return
+        self.bound = tuple(name for name in (target, "foreach") if name not in assigned)
+        self.kept_in_dict = frozenset(name for name in names if name in assigned) | (
+            {"velocityCount"} if "velocityCount" in referenced else set())
+        self.needs_state = "foreach" in referenced or "velocityCount" in self.kept_in_dict
+        if not self.needs_state and "foreach" in self.bound:
+            self.bound = tuple(name for name in self.bound if name != "foreach")
+
+
+_HIDDEN_READERS = frozenset({n.MacroCall, n.EvaluateDirective, n.DefineDirective})
+
+
+def _plain_string(node: n.InterpolatedString) -> bool:
+    """A string of text and plain references only: compiled inline, not as a function."""
+    return all(isinstance(item, n.Text) or isinstance(item, n.Reference) and not item.escapes
+               for item in node.body.statements)
+
+
+def _named(code: str) -> tuple[str, str]:
+    """``code`` to use twice in one expression: (the name to use, the expression that names it
+    first). A local is used as it is; anything else is evaluated once into ``_t``. Nested
+    expressions may reuse ``_t``: each inner use ends before the outer assignment."""
+    if code.isidentifier():
+        return code, code
+    return "_t", f"(_t := {code})"
 
 
 def _python_safe(name: str) -> str:

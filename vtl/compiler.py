@@ -47,7 +47,7 @@ def compile_template(source: str, dialect: Dialect, name: str | None = None) -> 
     filename = f"<vtl:{name or 'template'}#{next(_serial)}>"
     code = compile(module.source, filename, "exec")
     namespace: dict[str, Any] = dialect.runtime_names()
-    namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "None": None}
+    namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "type": type, "str": str}
     exec(code, namespace)
     compiled = CompiledTemplate(namespace["render_template"], namespace["MACROS"], module.source, filename,
                                 tuple(module.positions), tuple(source.splitlines()))

@@ -223,3 +223,31 @@ Literal = Union[StringLiteral, InterpolatedString, IntegerLiteral, FloatLiteral,
                 RangeLiteral, MapLiteral, Word]
 Expression = Union[Reference, Literal, BooleanLiteral, Arithmetic, Comparison, Logical, Negation,
                    Parenthesized]
+
+
+# ----- traversal ------------------------------------------------------------------------
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk(node: Node):
+    """``node`` and every node under it, parents before children."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        kind = type(item)
+        names = _CHILD_FIELDS.get(kind)
+        if names is None:
+            names = _CHILD_FIELDS[kind] = tuple(name for name in kind.__dataclass_fields__ if name != "span")
+        children: list = []
+        for name in names:
+            _collect(getattr(item, name), children)
+        stack.extend(reversed(children))
+
+
+def _collect(value, into: list) -> None:
+    if isinstance(value, Node):
+        into.append(value)
+    elif type(value) is tuple:
+        for element in value:
+            _collect(element, into)

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
-from .objects import NO_SUCH_METHOD, JavaObject, _property_steps_cache, find_and_call, property_steps
+from .objects import (MAP_TYPES, NO_SUCH_METHOD, JavaObject, NoMatchingOverload, _callable_cache, _callables, _getter_cache,
+                      find_and_call, property_getter)
 from .values import class_of, java_equals, to_java_string
 
 # ----- control flow -------------------------------------------------------------------
@@ -73,22 +74,22 @@ def get_property(target: Any, name: str) -> Any:
         return target.get(name) if name != "class" else class_of(target)
     if name == "class":
         return class_of(target)
-    steps = _property_steps_cache.get((kind, name)) or property_steps(kind, name)
-    for method, arguments in steps:
-        if method is None:
-            return target.get(name)
-        result = find_and_call(target, method, arguments)
-        if result is not NO_SUCH_METHOD:
-            return result
-    return None
+    return (_getter_cache.get((kind, name)) or property_getter(kind, name))(target)
 
 
 def call_method(target: Any, name: str, arguments: tuple) -> Any:
-    """``$target.name(args)``; a method that does not exist gives null, as in Velocity."""
+    """``$target.name(args)``; a method that does not exist gives null, as in Velocity.
+
+    (find_and_call, inline: this is the hottest call of generated code.)"""
     if target is None:
         return None
-    result = find_and_call(target, name, arguments)
-    return None if result is NO_SUCH_METHOD else result
+    key = (type(target), name, len(arguments))
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target, *arguments)
+        except NoMatchingOverload:
+            continue
+    return None
 
 
 def get_index(target: Any, key: Any) -> Any:
@@ -435,4 +436,5 @@ GENERATED_CODE_NAMES = {
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
     "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
     "call_macro": call_macro, "evaluate_text": evaluate_text, "resource_not_found": resource_not_found,
+    "MAP_TYPES": MAP_TYPES,
 }

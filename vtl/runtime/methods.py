@@ -1308,6 +1308,8 @@ def _find_key(mapping: dict, key: Any) -> Any:
 
 
 def _m_get(mapping: dict, key: Any) -> Any:
+    if type(key) is str:
+        return mapping.get(key)
     stored = _find_key(mapping, key)
     return None if stored is _ABSENT else mapping[stored]
 

@@ -8,6 +8,7 @@ Nothing else of a Python object is reachable: there is no getattr fall-through.
 from __future__ import annotations
 
 import inspect
+import operator
 from typing import Any, Callable
 
 #: A method table maps a Java method name to the overloads that implement it.
@@ -35,6 +36,13 @@ NO_SUCH_METHOD = NoSuchMethod()
 _tables_by_type: dict[type, dict[str, list[Overload]]] = {}
 _merged_cache: dict[type, dict[str, list[Overload]]] = {}
 _property_steps_cache: dict[tuple[type, str], tuple[tuple[str | None, tuple], ...]] = {}
+#: (type, name, argument count) → the overloads that accept that many arguments.
+_callable_cache: dict[tuple[type, str, int], tuple[Callable[..., Any], ...]] = {}
+#: (type, property name) → a function of the target giving the property's value.
+_getter_cache: dict[tuple[type, str], Callable[[Any], Any]] = {}
+#: Map types whose every property (but ``class``) is the map's get(name): no getX() of their
+#: own comes first. Generated code reads properties of these inline; filled as types are met.
+MAP_TYPES: set[type] = {dict}
 
 
 def arity(function: Callable[..., Any]) -> tuple[int, float]:
@@ -55,8 +63,9 @@ def register_methods(python_type: type, methods: dict[str, Callable[..., Any] | 
         for function in functions:
             low, high = arity(function)
             table.setdefault(name, []).append((low, high, function))
-    _merged_cache.clear()
-    _property_steps_cache.clear()
+    for cache in (_merged_cache, _property_steps_cache, _callable_cache, _getter_cache):
+        cache.clear()
+    MAP_TYPES.intersection_update({dict})
 
 
 def method_table(python_type: type) -> dict[str, list[Overload]]:
@@ -76,19 +85,24 @@ def find_and_call(receiver: Any, name: str, args: tuple) -> Any:
 
     JavaException raised by the method propagates (the runtime adds the template position).
     """
-    table = _merged_cache.get(type(receiver))
-    if table is None:
-        table = method_table(type(receiver))
-    overloads = table.get(name)
-    if overloads:
-        count = len(args)
-        for low, high, function in overloads:
-            if low <= count <= high:
-                try:
-                    return function(receiver, *args)
-                except NoMatchingOverload:
-                    continue
+    key = (type(receiver), name, len(args))
+    functions = _callable_cache.get(key)
+    if functions is None:
+        functions = _callables(key)
+    for function in functions:
+        try:
+            return function(receiver, *args)
+        except NoMatchingOverload:
+            continue
     return NO_SUCH_METHOD
+
+
+def _callables(key: tuple[type, str, int]) -> tuple[Callable[..., Any], ...]:
+    python_type, name, count = key
+    functions = tuple(function for low, high, function in method_table(python_type).get(name, ())
+                      if low <= count <= high)
+    _callable_cache[key] = functions
+    return functions
 
 
 def has_method(python_type: type, name: str, count: int) -> bool:
@@ -118,6 +132,51 @@ def property_steps(python_type: type, name: str) -> tuple[tuple[str | None, tupl
             found.append(("is" + capitalised, ()))
         steps = _property_steps_cache[key] = tuple(found)
     return steps
+
+
+def property_getter(python_type: type, name: str) -> Callable[[Any], Any]:
+    """``$x.name`` for targets of this type, as one function (built once per type and name)."""
+    getter = _getter_cache.get((python_type, name))
+    if getter is None:
+        steps = property_steps(python_type, name)
+        single = _callables((python_type, steps[0][0], 0)) if len(steps) == 1 and steps[0][0] else ()
+        if len(single) == 1:
+            getter = _call_getter(single[0])
+        elif steps == ((None, (name,)),):  # a Map without a getter of that name
+            getter = operator.methodcaller("get", name)
+            if _is_plain_map(python_type):
+                MAP_TYPES.add(python_type)
+        else:
+            getter = _steps_getter(steps, name)
+        _getter_cache[(python_type, name)] = getter
+    return getter
+
+
+def _is_plain_map(python_type: type) -> bool:
+    return issubclass(python_type, dict) and not any(
+        name.startswith("get") and name != "getClass" and any(low == 0 for low, _, _ in overloads)
+        for name, overloads in method_table(python_type).items())
+
+
+def _call_getter(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def getter(target: Any) -> Any:
+        try:
+            return function(target)
+        except NoMatchingOverload:
+            return None
+    return getter
+
+
+def _steps_getter(steps: tuple[tuple[str | None, tuple], ...], name: str) -> Callable[[Any], Any]:
+    def getter(target: Any) -> Any:
+        for method, arguments in steps:
+            if method is None:
+                return target.get(name)
+            result = find_and_call(target, method, arguments)
+            if result is not NO_SUCH_METHOD:
+                return result
+        return None
+    return getter
 
 
 def java_method(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -15,7 +15,6 @@ An arm with no statements cannot be seen and is left out of the branch counts.
 """
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 import sys
@@ -26,14 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import nodes as n
+from ..nodes import walk
 
 Span = tuple[int, int]
-
-
-def _children(node: Any) -> Iterator[n.Node]:
-    for item in dataclasses.fields(node):
-        value = getattr(node, item.name)
-        yield from _nodes_in(value)
 
 
 def _nodes_in(value: Any) -> Iterator[n.Node]:
@@ -42,13 +36,6 @@ def _nodes_in(value: Any) -> Iterator[n.Node]:
     elif isinstance(value, tuple):
         for item in value:
             yield from _nodes_in(item)
-
-
-def walk(node: n.Node) -> Iterator[n.Node]:
-    """``node`` and every node under it."""
-    yield node
-    for child in _children(node):
-        yield from walk(child)
 
 
 def _spans(*roots: Any) -> frozenset[Span]:

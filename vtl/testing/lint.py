@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import nodes as n
 from ..errors import VTLError, VTLSyntaxError
-from .coverage import walk
+from ..nodes import walk
 
 MAX_TEMPLATE_BYTES = 300 * 1024
 KNOWN_VARIABLES = frozenset({"input", "util", "context", "stageVariables", "foreach", "velocityCount",
