@@ -177,12 +177,18 @@ class CodeGenerator:
         loop = _LoopAnalysis(node, self.blocks_possible, self.current.parameters)
         in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
         span = node.span
-        self.emit(f"{items} = iteration_items({self.value(node.iterable)})", span)
+        source = self.fresh("source")
+        self.emit(f"{source} = {self.value(node.iterable)}", span)
+        self.emit(f"{items} = iteration_items({source})", span)
         self.emit(f"if {items}:", span)
         self.indent += 1
-        self.emit(f"if MAX_FOREACH is not None and len({items}) > MAX_FOREACH: {items} = {items}[:MAX_FOREACH]", span)
+        # Past the limit the loop just stops (it never asks the list for more): nothing to check.
+        self.emit(f"if MAX_FOREACH is not None and len({items}) > MAX_FOREACH: {items} = {items}[:MAX_FOREACH]; {source} = None", span)
         if in_dict:
             self.emit(f"{saved} = save_variables(v, {in_dict!r})", span)
+        if target in self.current.parameters:
+            hidden = self.fresh("parameter")
+            self.emit(f"{hidden} = save_variables(arguments, ({target!r},))", span)
         if loop.needs_state:
             parent = self.current.bindings.get("foreach", "_get('foreach')")
             self.emit(f"{state} = ForeachState(len({items}), {parent})", span)
@@ -201,11 +207,14 @@ class CodeGenerator:
         else:
             self.emit(f"for {item} in {items}:", span)
         self.indent += 1
+        if "velocityCount" in in_dict:  # before the item: #foreach($velocityCount in …) sees its items
+            self.emit(f"v['velocityCount'] = {state}.index + 1", span)
         if target in in_dict:
             self.emit(f"if {item} is None: v.pop({target!r}, None)", span)
             self.emit(f"else: v[{target!r}] = {item}", span)
-        if "velocityCount" in in_dict:
-            self.emit(f"v['velocityCount'] = {state}.index + 1", span)
+        if target in self.current.parameters:
+            # In a macro, a loop over a parameter's name hides the parameter until the loop ends.
+            self.emit(f"arguments[{target!r}] = MacroArgument(lambda {item}={item}: {item}, '')", span)
         saved_bindings = self.current.bindings
         self.current.bindings = dict(saved_bindings)
         for name in loop.bound:
@@ -215,12 +224,17 @@ class CodeGenerator:
         self.current.loop_depth -= 1
         self.current.bindings = saved_bindings
         self.emit(f"if len({parts}) > {LOOP_CHUNK}: {outer}(''.join({parts})); {parts}.clear()", span)
-        self.indent -= 2
+        self.indent -= 1
+        self.emit("else:", span)  # not after #break: Java's iterator is asked for no next item then
+        self.emit(f"    check_unmodified({source}, len({items}))", span)
+        self.indent -= 1
         self.emit("finally:", span)
         self.emit(f"    {outer}(''.join({parts}))", span)
         self.emit(f"    write = {outer}", span)
         if in_dict:
             self.emit(f"restore_variables(v, {in_dict!r}, {saved})", span)
+        if target in self.current.parameters:
+            self.emit(f"restore_variables(arguments, ({target!r},), {hidden})", span)
         self.indent -= 1
 
     def visit_ForeachWithoutIn(self, node: n.ForeachWithoutIn) -> None:

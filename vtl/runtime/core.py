@@ -277,6 +277,14 @@ def iteration_items(value: Any) -> list | None:
     return None
 
 
+def check_unmodified(source: Any, count: int) -> None:
+    """After the last item: Java's iterators are fail-fast, so a list or map that changed size
+    while #foreach walked it ends the loop with ConcurrentModificationException."""
+    if isinstance(source, (list, dict)) and len(source) != count:
+        raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
+                              "walked it")
+
+
 class ForeachState(JavaObject):
     """``$foreach``: count, index, hasNext, first, last, parent, topmost."""
 
@@ -363,7 +371,11 @@ class Block(JavaObject):
 
     def java_to_string(self) -> str:
         out: list[str] = []
-        self.function(self.state, out.append, self.arguments)
+        try:
+            self.function(self.state, out.append, self.arguments)
+        except StopRendering as stop:
+            stop.output = "".join(out) + stop.output  # what the block printed before #stop is kept
+            raise
         return "".join(out)
 
 
@@ -431,7 +443,8 @@ GENERATED_CODE_NAMES = {
     "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
-    "make_range": make_range, "iteration_items": iteration_items, "ForeachState": ForeachState,
+    "make_range": make_range, "iteration_items": iteration_items, "check_unmodified": check_unmodified,
+    "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
     "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
