@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import nodes as n
+from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
 CODEGEN_VERSION = "3"
@@ -36,6 +37,8 @@ class _Function:
         #: Variables a #foreach holds in Python locals instead of the variables dict (see
         #: ``_LoopAnalysis``): VTL name → local name.
         self.bindings: dict[str, str] = {}
+        #: Locals holding a #foreach's ForeachState.
+        self.loop_states: set[str] = set()
 
 
 class CodeGenerator:
@@ -219,6 +222,7 @@ class CodeGenerator:
         self.current.bindings = dict(saved_bindings)
         for name in loop.bound:
             self.current.bindings[name] = item if name == target else state
+        self.current.loop_states.add(state)
         self.current.loop_depth += 1
         self.block(node.body)
         self.current.loop_depth -= 1
@@ -312,15 +316,22 @@ class CodeGenerator:
             code = self.current.bindings.get(node.name) or f"_get({node.name!r})"
         for part in node.parts[:upto]:
             if isinstance(part, n.Property):
-                if part.name == "class" or code.startswith("_loop"):  # a ForeachState is no Map
+                if code in self.current.loop_states and part.name in ForeachState.PROPERTIES:
+                    code = f"{code}.{part.name}"
+                elif part.name == "class" or code in self.current.loop_states:  # a ForeachState is no Map
                     code = f"get_property({code}, {part.name!r})"
                 else:
                     # get_property's first case (a Map) inline: most properties read JSON objects.
                     subject, named = _named(code)
                     code = f"({subject}.get({part.name!r}) if type({named}) in MAP_TYPES else get_property({subject}, {part.name!r}))"
             elif isinstance(part, n.MethodCall):
-                arguments = "".join(self.value(argument) + ", " for argument in part.arguments)
-                code = f"call_method({code}, {part.name!r}, ({arguments}))"
+                if len(part.arguments) == 0:
+                    code = f"call_method0({code}, {part.name!r})"
+                elif len(part.arguments) == 1:
+                    code = f"call_method1({code}, {part.name!r}, {self.value(part.arguments[0])})"
+                else:
+                    arguments = "".join(self.value(argument) + ", " for argument in part.arguments)
+                    code = f"call_method({code}, {part.name!r}, ({arguments}))"
             else:
                 code = f"get_index({code}, {self.value(part.key)})"
         return code

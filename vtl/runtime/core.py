@@ -80,13 +80,40 @@ def get_property(target: Any, name: str) -> Any:
 def call_method(target: Any, name: str, arguments: tuple) -> Any:
     """``$target.name(args)``; a method that does not exist gives null, as in Velocity.
 
-    (find_and_call, inline: this is the hottest call of generated code.)"""
+    (find_and_call, inline: this is the hottest call of generated code, which calls the
+    variants below for methods of no argument and of one.)"""
     if target is None:
         return None
     key = (type(target), name, len(arguments))
     for function in _callable_cache.get(key) or _callables(key):
         try:
             return function(target, *arguments)
+        except NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method0(target: Any, name: str) -> Any:
+    """``$target.name()``."""
+    if target is None:
+        return None
+    key = (type(target), name, 0)
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target)
+        except NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method1(target: Any, name: str, argument: Any) -> Any:
+    """``$target.name(argument)``."""
+    if target is None:
+        return None
+    key = (type(target), name, 1)
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target, argument)
         except NoMatchingOverload:
             continue
     return None
@@ -286,10 +313,16 @@ def check_unmodified(source: Any, count: int) -> None:
 
 
 class ForeachState(JavaObject):
-    """``$foreach``: count, index, hasNext, first, last, parent, topmost."""
+    """``$foreach``: count, index, hasNext, first, last, parent, topmost.
+
+    Each property is a Python attribute of the same name, so generated code that knows it holds
+    the loop's state reads ``state.hasNext`` directly; the Java getters below are the same
+    functions."""
 
     __slots__ = ("index", "size", "parent")
     java_class_name = "org.apache.velocity.runtime.directive.ForeachScope"
+    #: The Velocity properties readable as attributes.
+    PROPERTIES = frozenset({"count", "index", "hasNext", "first", "last", "parent", "topmost"})
 
     def __init__(self, size: int, parent: Any) -> None:
         self.index = -1
@@ -299,26 +332,39 @@ class ForeachState(JavaObject):
     def java_to_string(self) -> str:
         return f"org.apache.velocity.runtime.directive.ForeachScope@{id(self) & 0xFFFFFF:x}"
 
+    @property
+    def count(self) -> int:
+        return self.index + 1
 
-def _foreach_topmost(state: ForeachState) -> ForeachState:
-    while state.parent is not None:
-        state = state.parent
-    return state
+    @property
+    def hasNext(self) -> bool:  # noqa: N802 (Velocity's name)
+        return self.index + 1 < self.size
+
+    @property
+    def first(self) -> bool:
+        return self.index == 0
+
+    @property
+    def last(self) -> bool:
+        return self.index + 1 == self.size
+
+    @property
+    def topmost(self) -> "ForeachState":
+        state = self
+        while state.parent is not None:
+            state = state.parent
+        return state
 
 
 from .objects import register_methods  # noqa: E402
 
+_count, _has_next, _first, _last = (ForeachState.count.fget, ForeachState.hasNext.fget, ForeachState.first.fget,
+                                     ForeachState.last.fget)
 register_methods(ForeachState, {
-    "getCount": lambda state: state.index + 1,
-    "getIndex": lambda state: state.index,
-    "hasNext": lambda state: state.index + 1 < state.size,
-    "getHasNext": lambda state: state.index + 1 < state.size,
-    "isFirst": lambda state: state.index == 0,
-    "getFirst": lambda state: state.index == 0,
-    "isLast": lambda state: state.index + 1 == state.size,
-    "getLast": lambda state: state.index + 1 == state.size,
-    "getParent": lambda state: state.parent,
-    "getTopmost": _foreach_topmost,
+    "getCount": _count, "getIndex": lambda state: state.index,
+    "hasNext": _has_next, "getHasNext": _has_next,
+    "isFirst": _first, "getFirst": _first, "isLast": _last, "getLast": _last,
+    "getParent": lambda state: state.parent, "getTopmost": ForeachState.topmost.fget,
 })
 
 _MISSING = object()
@@ -438,7 +484,8 @@ def resource_not_found(name: Any) -> None:
 #: Every name generated code may use; a new helper is added here first.
 GENERATED_CODE_NAMES = {
     "text_of": text_of, "render_quiet": render_quiet, "render_escaped": render_escaped,
-    "get_property": get_property, "call_method": call_method, "get_index": get_index,
+    "get_property": get_property, "call_method": call_method, "call_method0": call_method0,
+    "call_method1": call_method1, "get_index": get_index,
     "set_property": set_property, "set_index": set_index, "assign": assign,
     "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
