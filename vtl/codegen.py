@@ -58,14 +58,13 @@ class CodeGenerator:
         self.current.lines.append(("    " * self.indent + line, span))
 
     def generate(self, template: n.Template) -> GeneratedModule:
-        kinds = {type(node) for node in n.walk(template)}
-        block_calls = any(isinstance(node, n.MacroCall) and node.body is not None for node in n.walk(template)) \
-            if n.MacroCall in kinds else False
+        self.facts = _TemplateFacts(template)
+        kinds = self.facts.kinds
         # A #define block or a block macro's $bodyContent runs template code whenever a
         # reference prints it, reading variables from the dict and perhaps reaching #stop;
         # #evaluate can define such blocks. Without them, what a reference reads and whether
         # it can stop the render are known from the tree, which the fast paths below rely on.
-        self.blocks_possible = block_calls or bool(kinds & {n.DefineDirective, n.EvaluateDirective})
+        self.blocks_possible = self.facts.block_calls or bool(kinds & {n.DefineDirective, n.EvaluateDirective})
         self.merge_output = not self.blocks_possible and n.StopDirective not in kinds
         self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
         lines: list[str] = []
@@ -177,7 +176,7 @@ class CodeGenerator:
     def visit_ForeachDirective(self, node: n.ForeachDirective) -> None:
         items, state, saved, item = self.fresh("items"), self.fresh("loop"), self.fresh("saved"), self.fresh("item")
         target = node.target.name
-        loop = _LoopAnalysis(node, self.blocks_possible, self.current.parameters)
+        loop = _LoopAnalysis(node, self.facts.loops[id(node)], self.blocks_possible, self.current.parameters)
         in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
         span = node.span
         source = self.fresh("source")
@@ -318,7 +317,7 @@ class CodeGenerator:
             if isinstance(part, n.Property):
                 if code in self.current.loop_states and part.name in ForeachState.PROPERTIES:
                     code = f"{code}.{part.name}"
-                elif part.name == "class" or code in self.current.loop_states:  # a ForeachState is no Map
+                elif part.name == "class" or code in self.current.loop_states or not self.hot():
                     code = f"get_property({code}, {part.name!r})"
                 else:
                     # get_property's first case (a Map) inline: most properties read JSON objects.
@@ -357,9 +356,17 @@ class CodeGenerator:
                       prologue=["_out = []", "write = _out.append"], epilogue=["return ''.join(_out)"])
         return f"{function}(state, arguments)"
 
+    def hot(self) -> bool:
+        """Code that may run many times per render (in a loop or a macro). Only there do the
+        helpers' first cases go inline: inline code costs Python's compile() more."""
+        return self.current.loop_depth > 0 or self.current.in_macro
+
     def inline_reference(self, node: n.Reference) -> str:
+        value = self.reference_value(node)
+        if not self.hot():
+            return f"render_quiet({value})" if node.quiet else f"render_reference({value}, {self.null_source(node)})"
         # The renderers' first case (a String prints itself) inline.
-        subject, named = _named(self.reference_value(node))
+        subject, named = _named(value)
         if node.quiet:
             return f"({subject} if type({named}) is str else render_quiet({subject}))"
         return f"({subject} if type({named}) is str else render_reference({subject}, {self.null_source(node)}))"
@@ -412,6 +419,8 @@ class CodeGenerator:
 
     def condition(self, node) -> str:
         if isinstance(node, n.Reference):
+            if not self.hot():
+                return f"is_truthy({self.reference_value(node)})"
             subject, named = _named(self.reference_value(node))
             return f"({named} is not None and {subject} is not False)"  # is_truthy inline
         if isinstance(node, n.BooleanLiteral):
@@ -434,32 +443,71 @@ class CodeGenerator:
 _OUTPUT_STATEMENTS = (n.Text, n.Reference)
 
 
+class _BodyFacts:
+    """What a #foreach body does that decides where its variables may live: the variable names
+    it references and #sets, and whether it runs code that reads variables out of the tree's
+    sight (macros, #evaluate, blocks, strings holding directives: separate functions)."""
+
+    __slots__ = ("referenced", "assigned", "hidden_readers")
+
+    def __init__(self) -> None:
+        self.referenced: set[str] = set()
+        self.assigned: set[str] = set()
+        self.hidden_readers = False
+
+
+class _TemplateFacts:
+    """One pass over the tree: the node kinds it holds, and each #foreach body's facts."""
+
+    def __init__(self, template: n.Template) -> None:
+        self.kinds: set[type] = set()
+        self.block_calls = False
+        self.loops: dict[int, _BodyFacts] = {}
+        self._visit(template, ())
+
+    def _visit(self, node: n.Node, open_loops: tuple[_BodyFacts, ...]) -> None:
+        kind = type(node)
+        self.kinds.add(kind)
+        if kind is n.Text:
+            return
+        if kind is n.Reference:
+            for facts in open_loops:
+                facts.referenced.add(node.name)
+        elif kind is n.SetDirective:
+            for facts in open_loops:
+                facts.assigned.add(node.target.name)
+        elif kind in _HIDDEN_READERS or kind is n.InterpolatedString and not _plain_string(node):
+            self.block_calls = self.block_calls or kind is n.MacroCall and node.body is not None
+            for facts in open_loops:
+                facts.hidden_readers = True
+        elif kind is n.ForeachDirective:
+            facts = self.loops[id(node)] = _BodyFacts()
+            self._visit(node.iterable, open_loops)
+            self._visit(node.target, open_loops)
+            self._visit(node.body, open_loops + (facts,))
+            return
+        for child in n.children(node):
+            self._visit(child, open_loops)
+
+
 class _LoopAnalysis:
     """Which of a #foreach's variables (its item, ``$foreach``, ``$velocityCount``) can live in
     Python locals instead of the variables dict.
 
-    The dict is only read by references in the tree, and by code that runs out of sight of the
-    loop: macros, #evaluate, blocks and strings holding directives (separate functions). When
-    the body calls none of these and never #sets a variable, the body's references read the
-    local, and as the loop restores the dict afterwards anyway, the dict need not be written.
-    A variable nothing reads (``$velocityCount`` usually, ``$foreach`` often) is not kept at all.
+    The dict is only read by references in the tree and by code out of the tree's sight (see
+    ``_BodyFacts``). When the body runs none of the latter and never #sets a variable, the
+    body's references read the local, and as the loop restores the dict afterwards anyway, the
+    dict need not be written. A variable nothing reads (``$velocityCount`` usually, ``$foreach``
+    often) is not kept at all.
     """
 
-    def __init__(self, node: n.ForeachDirective, blocks_possible: bool, parameters: frozenset[str]) -> None:
-        referenced: set[str] = set()
-        assigned: set[str] = set()
-        hidden_readers = blocks_possible
-        for item in n.walk(node.body):
-            kind = type(item)
-            if kind is n.Reference:
-                referenced.add(item.name)
-            elif kind is n.SetDirective:
-                assigned.add(item.target.name)
-            elif kind in _HIDDEN_READERS or kind is n.InterpolatedString and not _plain_string(item):
-                hidden_readers = True
+    def __init__(self, node: n.ForeachDirective, facts: _BodyFacts, blocks_possible: bool,
+                 parameters: frozenset[str]) -> None:
+        referenced, assigned = facts.referenced, facts.assigned
         target = node.target.name
         names = (target, "foreach", "velocityCount")
-        if hidden_readers or target in ("foreach", "velocityCount") or parameters & set(names):
+        if blocks_possible or facts.hidden_readers or target in ("foreach", "velocityCount") \
+                or parameters & set(names):
             self.bound: tuple[str, ...] = ()
             self.kept_in_dict = frozenset(names)
             self.needs_state = True

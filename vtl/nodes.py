@@ -226,7 +226,22 @@ Expression = Union[Reference, Literal, BooleanLiteral, Arithmetic, Comparison, L
 
 
 # ----- traversal ------------------------------------------------------------------------
+#: Per node class, the fields that can hold nodes (not names, flags or source text).
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAF_ANNOTATIONS = frozenset({"str", "bool", "int", "float", "Span", "tuple[str, ...]"})
+
+
+def children(node: Node) -> list[Node]:
+    """The nodes directly under ``node``, in source order."""
+    kind = type(node)
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(name for name, field in kind.__dataclass_fields__.items()
+                                            if name != "span" and field.type not in _LEAF_ANNOTATIONS)
+    found: list[Node] = []
+    for name in names:
+        _collect(getattr(node, name), found)
+    return found
 
 
 def walk(node: Node):
@@ -235,14 +250,7 @@ def walk(node: Node):
     while stack:
         item = stack.pop()
         yield item
-        kind = type(item)
-        names = _CHILD_FIELDS.get(kind)
-        if names is None:
-            names = _CHILD_FIELDS[kind] = tuple(name for name in kind.__dataclass_fields__ if name != "span")
-        children: list = []
-        for name in names:
-            _collect(getattr(item, name), children)
-        stack.extend(reversed(children))
+        stack.extend(reversed(children(item)))
 
 
 def _collect(value, into: list) -> None:
