@@ -47,7 +47,7 @@ def extensions():
         digest = hashlib.sha256(handle.read()).hexdigest()[:16]  # vtl.speedups checks it (stale builds)
     extension = Extension("vtl._speedups", ["ext/_speedups.pyx"], optional=True,
                           define_macros=[("VTL_SPEEDUPS_SOURCE_HASH", f'"{digest}"')],
-                          extra_compile_args=["-O2"] if os.name != "nt" else [])
+                          extra_compile_args=["-O3"] if os.name != "nt" else [])
     try:
         return cythonize([extension], language_level=3, quiet=True)
     except Exception as error:  # noqa: BLE001 (a Cython error must not fail the install)

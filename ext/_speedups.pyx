@@ -9,9 +9,19 @@ so every error and its message text exist once, in ``vtl/_native.py``.
 
 Strings are read and written in CPython's own representation (1, 2 or 4 bytes per character),
 two passes: one to measure, one to write into a string allocated once.
+
+Besides the string helpers: json-smart's containers for a decoded payload (``as_json_smart``),
+Jayway JsonPath over a ``vtl.jsonpath.CompiledPath``'s steps (``jsonpath_select``,
+``jsonpath_read``: the pure walk of ``vtl.jsonpath``, step for step; filter predicates are still
+evaluated by their Python objects) and the final output pass (``java_output_text``). JSONPath's
+exceptions are ``vtl.jsonpath``'s own classes with the pure walk's message texts.
 """
 from libc.math cimport copysign
 from libc.string cimport memcpy
+from cpython.dict cimport PyDict_CheckExact, PyDict_GetItemWithError, PyDict_Next, PyDict_SetItem
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.object cimport PyObject
+from cpython.sequence cimport PySequence_GetItem
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (Py_UCS1, Py_UCS2, PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND,
                               PyUnicode_2BYTE_KIND, PyUnicode_4BYTE_KIND, PyUnicode_DATA,
@@ -37,7 +47,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 1
+API_VERSION = 2
 
 cdef extern from *:
     """
@@ -300,18 +310,31 @@ def url_decode(text):
 
 # --------------------------------------------------------------------------------------------
 # $util.base64Encode / base64Decode
+#
+# Both work on bytes in C. The text's UTF-8 bytes are written here (not by str.encode: ASCII
+# runs go a vector at a time); decoded bytes that are all ASCII become the str directly, others
+# go to CPython's UTF-8 decoder (its "replace" rules are the pure twin's). The bytes live in a
+# scratch buffer kept between calls.
 
 cdef const char *B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 cdef signed char B64_VALUE[256]
 cdef unsigned short B64_PAIRS[4096]  # the two characters of each 12-bit group, as stored in memory
+# A character's 6 bits already in place for each position of a group of four; an invalid
+# character sets bit 31 (B64_BAD), so one OR over all the groups validates them.
+cdef unsigned int B64_DECODE[4][256]
+cdef unsigned int B64_BAD = 0x80000000
 
 
 cdef void _init_base64() noexcept:
-    cdef int index
+    cdef int index, position
     for index in range(256):
         B64_VALUE[index] = -1
     for index in range(64):
         B64_VALUE[<unsigned char>B64[index]] = index
+    for position in range(4):
+        for index in range(256):
+            B64_DECODE[position][index] = (B64_BAD if B64_VALUE[index] < 0
+                                           else (<unsigned int>B64_VALUE[index]) << (18 - 6 * position))
     cdef unsigned char pair[2]
     for index in range(4096):
         pair[0] = B64[index >> 6]
@@ -322,47 +345,286 @@ cdef void _init_base64() noexcept:
 _init_base64()
 
 
+# The scratch buffer: taken while no Python code runs. A call that finds it taken (re-entered
+# from a finalizer during an allocation) gets a buffer of its own; so does a very large input.
+cdef unsigned char *_scratch = NULL
+cdef Py_ssize_t _scratch_size = 0
+cdef bint _scratch_busy = False
+cdef Py_ssize_t SCRATCH_KEEP = 1 << 20
+
+
+cdef unsigned char *_take_scratch(Py_ssize_t size) except NULL:
+    global _scratch, _scratch_size, _scratch_busy
+    cdef unsigned char *buffer
+    if _scratch_busy or size > SCRATCH_KEEP:
+        buffer = <unsigned char *>PyMem_Malloc(size + 8)
+        if buffer == NULL:
+            raise MemoryError()
+        return buffer
+    if size > _scratch_size:
+        buffer = <unsigned char *>PyMem_Malloc(size + 8)
+        if buffer == NULL:
+            raise MemoryError()
+        PyMem_Free(_scratch)
+        _scratch, _scratch_size = buffer, size
+    _scratch_busy = True
+    return _scratch
+
+
+cdef void _give_back(unsigned char *buffer) noexcept:
+    global _scratch_busy
+    if buffer == _scratch:
+        _scratch_busy = False
+    else:
+        PyMem_Free(buffer)
+
+
+cdef extern from *:
+    """
+    #include <string.h>
+    #include <stdint.h>
+    #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    #include <emmintrin.h>
+    #define VTL_SSE2 1
+    #endif
+
+    /* The UTF-8 of one code point (a surrogate is '?', as encode("utf-8", "replace")). */
+    static inline Py_ssize_t vtl_utf8_put(uint32_t ch, unsigned char *out) {
+        if (ch < 0x80) { out[0] = (unsigned char)ch; return 1; }
+        if (ch < 0x800) {
+            out[0] = (unsigned char)(0xC0 | (ch >> 6)); out[1] = (unsigned char)(0x80 | (ch & 0x3F));
+            return 2;
+        }
+        if ((ch >> 11) == 0x1B) { out[0] = '?'; return 1; }
+        if (ch < 0x10000) {
+            out[0] = (unsigned char)(0xE0 | (ch >> 12)); out[1] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+            out[2] = (unsigned char)(0x80 | (ch & 0x3F));
+            return 3;
+        }
+        out[0] = (unsigned char)(0xF0 | (ch >> 18)); out[1] = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+        out[2] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F)); out[3] = (unsigned char)(0x80 | (ch & 0x3F));
+        return 4;
+    }
+
+    /* String.getBytes(UTF_8) of a str's code units into out (room for 4 bytes a unit, plus 16):
+       the byte count. ASCII runs go 8 or 16 units at a time where SSE2 is there. */
+    static Py_ssize_t vtl_utf8_ucs1(const Py_UCS1 *data, Py_ssize_t length, unsigned char *out) {
+        Py_ssize_t i = 0, o = 0;
+        while (i < length) {
+    #ifdef VTL_SSE2
+            if (i + 16 <= length) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(data + i));
+                unsigned int high = (unsigned int)_mm_movemask_epi8(v);
+                _mm_storeu_si128((__m128i *)(out + o), v);
+                if (high == 0) { i += 16; o += 16; continue; }
+                unsigned int ascii = (unsigned int)__builtin_ctz(high);
+                i += ascii; o += ascii;
+            }
+    #endif
+            o += vtl_utf8_put(data[i], out + o);
+            i++;
+        }
+        return o;
+    }
+
+    static Py_ssize_t vtl_utf8_ucs2(const Py_UCS2 *data, Py_ssize_t length, unsigned char *out) {
+        Py_ssize_t i = 0, o = 0;
+    #ifdef VTL_SSE2
+        const __m128i not_ascii = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+    #endif
+        while (i < length) {
+    #ifdef VTL_SSE2
+            if (i + 8 <= length) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(data + i));
+                unsigned int ascii_bits = (unsigned int)_mm_movemask_epi8(
+                    _mm_cmpeq_epi16(_mm_and_si128(v, not_ascii), zero));
+                _mm_storel_epi64((__m128i *)(out + o), _mm_packus_epi16(v, v));
+                if (ascii_bits == 0xFFFF) { i += 8; o += 8; continue; }
+                unsigned int ascii = (unsigned int)__builtin_ctz(~ascii_bits) / 2;
+                i += ascii; o += ascii;
+            }
+    #endif
+            o += vtl_utf8_put(data[i], out + o);
+            i++;
+        }
+        return o;
+    }
+
+    static Py_ssize_t vtl_utf8_ucs4(const Py_UCS4 *data, Py_ssize_t length, unsigned char *out) {
+        Py_ssize_t i = 0, o = 0;
+    #ifdef VTL_SSE2
+        const __m128i top_ascii = _mm_set1_epi32(0x7F);
+    #endif
+        while (i < length) {
+    #ifdef VTL_SSE2
+            if (i + 8 <= length) {
+                __m128i a = _mm_loadu_si128((const __m128i *)(data + i));
+                __m128i b = _mm_loadu_si128((const __m128i *)(data + i + 4));
+                /* code points are at most 0x10FFFF: the signed comparison is right */
+                __m128i big = _mm_packs_epi32(_mm_cmpgt_epi32(a, top_ascii), _mm_cmpgt_epi32(b, top_ascii));
+                __m128i narrow = _mm_packs_epi32(a, b);
+                _mm_storel_epi64((__m128i *)(out + o), _mm_packus_epi16(narrow, narrow));
+                unsigned int high = (unsigned int)_mm_movemask_epi8(big);
+                if (high == 0) { i += 8; o += 8; continue; }
+                unsigned int ascii = (unsigned int)__builtin_ctz(high) / 2;
+                i += ascii; o += ascii;
+            }
+    #endif
+            o += vtl_utf8_put(data[i], out + o);
+            i++;
+        }
+        return o;
+    }
+
+    /* Base64 with SSSE3 (x86 with GCC or Clang; chosen at run time): twelve bytes, sixteen
+       characters (W. Mula, "Base64 encoding with SIMD instructions"). Each 32-bit lane gets
+       the bytes s1 s0 s2 s1 of a group; two multiplications move the four 6-bit indexes into
+       its four bytes; pshufb adds the offset of each index's range of the alphabet. Returns the
+       bytes consumed (a multiple of 12), leaving at least 4 unread. */
+    #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    #include <tmmintrin.h>
+    #define VTL_SSSE3 1
+    __attribute__((target("ssse3")))
+    static Py_ssize_t vtl_base64_ssse3(const unsigned char *data, Py_ssize_t length, unsigned char *out) {
+        const __m128i spread = _mm_set_epi8(10, 11, 9, 10, 7, 8, 6, 7, 4, 5, 3, 4, 1, 2, 0, 1);
+        /* by range: 26..51, ten digits 52..61, 62, 63, 0..25 */
+        const __m128i offsets = _mm_setr_epi8('a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+                                              '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '+' - 62,
+                                              '/' - 63, 'A', 0, 0);
+        Py_ssize_t i = 0, o = 0;
+        for (; i + 16 <= length; i += 12, o += 16) {
+            __m128i in = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + i)), spread);
+            __m128i high = _mm_mulhi_epu16(_mm_and_si128(in, _mm_set1_epi32(0x0FC0FC00)), _mm_set1_epi32(0x04000040));
+            __m128i low = _mm_mullo_epi16(_mm_and_si128(in, _mm_set1_epi32(0x003F03F0)), _mm_set1_epi32(0x01000010));
+            __m128i indexes = _mm_or_si128(high, low);
+            /* 0..51 -> 0, 52..61 -> 1..10, 62 -> 11, 63 -> 12; then 0..25 -> 13 */
+            __m128i range = _mm_subs_epu8(indexes, _mm_set1_epi8(51));
+            range = _mm_or_si128(range, _mm_and_si128(_mm_cmpgt_epi8(_mm_set1_epi8(26), indexes), _mm_set1_epi8(13)));
+            _mm_storeu_si128((__m128i *)(out + o), _mm_add_epi8(indexes, _mm_shuffle_epi8(offsets, range)));
+        }
+        return i;
+    }
+    static int vtl_ssse3_usable = -1;  /* -1: not asked yet */
+    #endif
+    static int vtl_vectors_allowed = 1;  /* the tests turn the run-time choice off and on */
+
+    /* Base64 of data into out: six bytes, eight characters, four look-ups of the pair table
+       (the two characters of a 12-bit group as they lie in memory). */
+    static void vtl_base64_encode(const unsigned char *data, Py_ssize_t length, unsigned char *out,
+                                  const uint16_t *pairs, const char *alphabet) {
+        Py_ssize_t i = 0, o = 0;
+        uint32_t group;
+    #ifdef VTL_SSSE3
+        if (vtl_ssse3_usable < 0) {
+            __builtin_cpu_init();
+            vtl_ssse3_usable = __builtin_cpu_supports("ssse3") ? 1 : 0;
+        }
+        if (vtl_ssse3_usable && vtl_vectors_allowed && length >= 16) {
+            i = vtl_base64_ssse3(data, length, out);
+            o = i / 3 * 4;
+        }
+    #endif
+        while (i + 6 <= length) {
+            uint64_t bits = ((uint64_t)data[i] << 40) | ((uint64_t)data[i + 1] << 32) | ((uint64_t)data[i + 2] << 24)
+                          | ((uint64_t)data[i + 3] << 16) | ((uint64_t)data[i + 4] << 8) | (uint64_t)data[i + 5];
+            uint16_t quad[4];
+            quad[0] = pairs[(bits >> 36) & 0xFFF];
+            quad[1] = pairs[(bits >> 24) & 0xFFF];
+            quad[2] = pairs[(bits >> 12) & 0xFFF];
+            quad[3] = pairs[bits & 0xFFF];
+            memcpy(out + o, quad, 8);
+            i += 6; o += 8;
+        }
+        if (i + 3 <= length) {
+            group = ((uint32_t)data[i] << 16) | ((uint32_t)data[i + 1] << 8) | data[i + 2];
+            memcpy(out + o, &pairs[group >> 12], 2);
+            memcpy(out + o + 2, &pairs[group & 0xFFF], 2);
+            i += 3; o += 4;
+        }
+        if (length - i == 1) {
+            group = (uint32_t)data[i] << 16;
+            out[o] = alphabet[group >> 18]; out[o + 1] = alphabet[(group >> 12) & 0x3F];
+            out[o + 2] = '='; out[o + 3] = '=';
+        } else if (length - i == 2) {
+            group = ((uint32_t)data[i] << 16) | ((uint32_t)data[i + 1] << 8);
+            out[o] = alphabet[group >> 18]; out[o + 1] = alphabet[(group >> 12) & 0x3F];
+            out[o + 2] = alphabet[(group >> 6) & 0x3F]; out[o + 3] = '=';
+        }
+    }
+
+    static int vtl_allow_vectors(int allowed) {
+        int before = vtl_vectors_allowed;
+        vtl_vectors_allowed = allowed;
+        return before;
+    }
+
+    /* How many bytes from data[0] are ASCII (at most length), looking 16 (SSE2) or 8 at a time. */
+    static inline Py_ssize_t vtl_ascii_run(const unsigned char *data, Py_ssize_t length) {
+        Py_ssize_t i = 0;
+    #ifdef VTL_SSE2
+        while (i + 16 <= length) {
+            unsigned int high = (unsigned int)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(data + i)));
+            if (high) return i + __builtin_ctz(high);
+            i += 16;
+        }
+    #else
+        uint64_t word;
+        while (i + 8 <= length) {
+            memcpy(&word, data + i, 8);
+            if (word & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+    #endif
+        while (i < length && data[i] < 0x80) i++;
+        return i;
+    }
+    """
+    Py_ssize_t vtl_utf8_ucs1(const Py_UCS1 *data, Py_ssize_t length, unsigned char *out) noexcept nogil
+    Py_ssize_t vtl_utf8_ucs2(const Py_UCS2 *data, Py_ssize_t length, unsigned char *out) noexcept nogil
+    Py_ssize_t vtl_utf8_ucs4(const Py_UCS4 *data, Py_ssize_t length, unsigned char *out) noexcept nogil
+    void vtl_base64_encode(const unsigned char *data, Py_ssize_t length, unsigned char *out,
+                           const unsigned short *pairs, const char *alphabet) noexcept nogil
+    Py_ssize_t vtl_ascii_run(const unsigned char *data, Py_ssize_t length) noexcept nogil
+    int vtl_allow_vectors(int allowed) noexcept nogil
+
+
+def _allow_vectors(allowed):
+    """Testing aid: whether the helpers may pick vector code at run time (SSSE3 base64); the
+    previous setting."""
+    return bool(vtl_allow_vectors(1 if allowed else 0))
+
+
 def base64_encode(text):
     """Base64 (standard alphabet, padded) of the UTF-8 bytes."""
     _require_str(text)
-    cdef bytes raw
-    cdef const unsigned char *data
-    cdef Py_ssize_t length, i = 0, o = 0
-    cdef unsigned int triple
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), size
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
     if PyUnicode_IS_ASCII(text):
-        data = PyUnicode_1BYTE_DATA(text)
-        length = PyUnicode_GET_LENGTH(text)
-    else:
-        raw = _utf8(text)
-        data = raw
-        length = len(raw)
-    result = PyUnicode_New((length + 2) // 3 * 4, 127)
-    cdef Py_UCS1 *out = PyUnicode_1BYTE_DATA(result)
-    while i + 2 < length:  # two characters per table look-up
-        triple = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2]
-        memcpy(out + o, &B64_PAIRS[triple >> 12], 2)
-        memcpy(out + o + 2, &B64_PAIRS[triple & 0xFFF], 2)
-        i += 3
-        o += 4
-    if length - i == 1:
-        triple = data[i] << 16
-        out[o] = B64[triple >> 18]
-        out[o + 1] = B64[(triple >> 12) & 0x3F]
-        out[o + 2] = 0x3D
-        out[o + 3] = 0x3D
-    elif length - i == 2:
-        triple = (data[i] << 16) | (data[i + 1] << 8)
-        out[o] = B64[triple >> 18]
-        out[o + 1] = B64[(triple >> 12) & 0x3F]
-        out[o + 2] = B64[(triple >> 6) & 0x3F]
-        out[o + 3] = 0x3D
-    return result
+        result = PyUnicode_New((length + 2) // 3 * 4, 127)
+        vtl_base64_encode(<const unsigned char *>data, length, PyUnicode_1BYTE_DATA(result), B64_PAIRS, B64)
+        return result
+    # At most 2 UTF-8 bytes per Latin-1 character, 3 per UTF-16 unit of the BMP, 4 per code point;
+    # 16 more for the last vector store.
+    cdef unsigned char *raw = _take_scratch(length * (4 if kind == PyUnicode_4BYTE_KIND else kind + 1) + 16)
+    try:
+        if kind == PyUnicode_1BYTE_KIND:
+            size = vtl_utf8_ucs1(<Py_UCS1 *>data, length, raw)
+        elif kind == PyUnicode_2BYTE_KIND:
+            size = vtl_utf8_ucs2(<Py_UCS2 *>data, length, raw)
+        else:
+            size = vtl_utf8_ucs4(<Py_UCS4 *>data, length, raw)
+        result = PyUnicode_New((size + 2) // 3 * 4, 127)
+        vtl_base64_encode(raw, size, PyUnicode_1BYTE_DATA(result), B64_PAIRS, B64)
+        return result
+    finally:
+        _give_back(raw)
 
 
 def base64_decode(text):
     """``java.util.Base64.getDecoder()``: strict alphabet, optional padding; bytes read as UTF-8."""
     _require_str(text)
-    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), stripped = length, i, o = 0, padding
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), stripped = length, padding
     if not PyUnicode_IS_ASCII(text):
         return _py_base64_decode(text)  # a character outside the alphabet: raises
     cdef const unsigned char *data = PyUnicode_1BYTE_DATA(text)
@@ -371,34 +633,41 @@ def base64_decode(text):
     padding = length - stripped
     if padding > 2 or (padding and length % 4) or stripped % 4 == 1:
         return _py_base64_decode(text)  # raises
-    for i in range(stripped):
-        if B64_VALUE[data[i]] < 0:
-            return _py_base64_decode(text)  # raises
     cdef Py_ssize_t size = stripped // 4 * 3 + (stripped % 4 - 1 if stripped % 4 else 0)
-    cdef char *out = <char *>PyMem_Malloc(size + 1)
-    if out == NULL:
-        raise MemoryError()
-    cdef unsigned int quad
+    cdef unsigned char *out = _take_scratch(size)
+    cdef Py_ssize_t i = 0, o = 0
+    cdef unsigned int quad, seen = 0
     try:
-        i = 0
-        while i + 3 < stripped:
-            quad = ((B64_VALUE[data[i]] << 18) | (B64_VALUE[data[i + 1]] << 12)
-                    | (B64_VALUE[data[i + 2]] << 6) | B64_VALUE[data[i + 3]])
-            out[o] = <char>(quad >> 16)
-            out[o + 1] = <char>((quad >> 8) & 0xFF)
-            out[o + 2] = <char>(quad & 0xFF)
+        while i + 4 <= stripped:
+            quad = (B64_DECODE[0][data[i]] | B64_DECODE[1][data[i + 1]]
+                    | B64_DECODE[2][data[i + 2]] | B64_DECODE[3][data[i + 3]])
+            seen |= quad
+            out[o] = <unsigned char>(quad >> 16)
+            out[o + 1] = <unsigned char>(quad >> 8)
+            out[o + 2] = <unsigned char>quad
             i += 4
             o += 3
-        if stripped - i == 2:
-            quad = (B64_VALUE[data[i]] << 18) | (B64_VALUE[data[i + 1]] << 12)
-            out[o] = <char>(quad >> 16)
-        elif stripped - i == 3:
-            quad = (B64_VALUE[data[i]] << 18) | (B64_VALUE[data[i + 1]] << 12) | (B64_VALUE[data[i + 2]] << 6)
-            out[o] = <char>(quad >> 16)
-            out[o + 1] = <char>((quad >> 8) & 0xFF)
-        return PyUnicode_DecodeUTF8(out, size, "replace")
+        if stripped - i >= 2:
+            quad = B64_DECODE[0][data[i]] | B64_DECODE[1][data[i + 1]]
+            if stripped - i == 3:
+                quad |= B64_DECODE[2][data[i + 2]]
+                out[o + 1] = <unsigned char>(quad >> 8)
+            seen |= quad
+            out[o] = <unsigned char>(quad >> 16)
+        if seen & B64_BAD:
+            return _py_base64_decode(text)  # raises
+        return _decode_utf8(out, size)
     finally:
-        PyMem_Free(out)
+        _give_back(out)
+
+
+cdef object _decode_utf8(const unsigned char *data, Py_ssize_t size):
+    """bytes.decode("utf-8", "replace")."""
+    if vtl_ascii_run(data, size) < size:
+        return PyUnicode_DecodeUTF8(<const char *>data, size, "replace")
+    result = PyUnicode_New(size, 127)
+    memcpy(PyUnicode_DATA(result), data, size)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -639,3 +908,574 @@ cdef int _write_json(object value, list out) except -1:
         out.append(escape_json_string(to_java_string(value)))
         out.append('"')
     return 0
+
+
+# --------------------------------------------------------------------------------------------
+# json-smart's containers for a decoded payload
+
+cdef extern from *:
+    """
+    static inline void vtl_list_replace(PyObject *list, Py_ssize_t index, PyObject *item) {
+        PyObject *old = PyList_GET_ITEM(list, index);
+        Py_INCREF(item);
+        PyList_SET_ITEM(list, index, item);
+        Py_DECREF(old);
+    }
+
+    /* type(items) for a list subclass whose __new__ and __init__ are list's: what calling the
+       type does (tp_alloc, then list.__init__'s extend), without the call machinery. */
+    static PyObject *vtl_new_list_like(PyObject *type, PyObject *items) {
+        PyTypeObject *kind = (PyTypeObject *)type;
+        PyObject *array = kind->tp_alloc(kind, 0);
+        if (array == NULL) return NULL;
+        if (PyList_SetSlice(array, 0, 0, items) < 0) { Py_DECREF(array); return NULL; }
+        return array;
+    }
+    """
+    void vtl_list_replace(object list, Py_ssize_t index, object item)
+    object vtl_new_list_like(object type, object items)
+
+cdef object _JsonArray = None  # vtl.apigw.json_values.JsonArray: that module imports this one
+cdef bint _json_array_is_plain = False  # JsonArray(items) is list's __new__ and __init__
+
+
+cdef int _load_json_array() except -1:
+    global _JsonArray, _json_array_is_plain
+    if _JsonArray is None:
+        from vtl.apigw.json_values import JsonArray
+        _json_array_is_plain = (issubclass(JsonArray, list) and JsonArray.__new__ is list.__new__
+                                and JsonArray.__init__ is list.__init__)
+        _JsonArray = JsonArray
+    return 0
+
+
+cdef inline object _new_json_array(object items):
+    """JsonArray(items) for a list ``items``."""
+    if _json_array_is_plain:
+        return vtl_new_list_like(_JsonArray, items)
+    return _JsonArray(items)
+
+
+def as_json_smart(value, max_depth):
+    """A decoded JSON document as json-smart's DEFAULT_ORDERED reader builds it: lists become
+    JsonArray, dicts are updated in place; deeper than ``max_depth`` raises ValueError."""
+    cdef type kind = type(value)
+    if kind is not dict and kind is not list:
+        return value
+    _load_json_array()
+    return _as_json_smart(value, 1, max_depth)
+
+
+cdef object _as_json_smart(object value, Py_ssize_t depth, Py_ssize_t max_depth):
+    cdef Py_ssize_t position = 0, index, size
+    cdef PyObject *key
+    cdef PyObject *item
+    cdef type kind
+    if depth > max_depth:
+        raise ValueError(f"JSON nested deeper than {max_depth}")
+    _enter(b" while converting JSON")
+    try:
+        if type(value) is dict:
+            # Replacing the value of a key already there is allowed while PyDict_Next iterates.
+            while PyDict_Next(value, &position, &key, &item):
+                kind = type(<object>item)
+                if kind is dict or kind is list:
+                    PyDict_SetItem(value, <object>key, _as_json_smart(<object>item, depth + 1, max_depth))
+            return value
+        array = _new_json_array(value)
+        size = PyList_GET_SIZE(array)
+        for index in range(size):
+            item = PyList_GET_ITEM(array, index)
+            kind = type(<object>item)
+            if kind is dict or kind is list:
+                vtl_list_replace(array, index, _as_json_smart(<object>item, depth + 1, max_depth))
+        return array
+    finally:
+        Py_LeaveRecursiveCall()
+
+
+# --------------------------------------------------------------------------------------------
+# Jayway JsonPath over a vtl.jsonpath.CompiledPath's steps: vtl.jsonpath's walk, step for step.
+# A path's steps are turned once into _Step records (kept in CompiledPath.plan). Definite paths
+# (single properties, single indexes, a function) are walked in one loop, without recursion and,
+# for select, without raising PathNotFoundError; the rest recurses as the pure walk does.
+
+cdef enum:
+    K_ROOT
+    K_PROPERTY
+    K_INDEX
+    K_SLICE
+    K_WILDCARD
+    K_SCAN
+    K_FILTER
+    K_FUNCTION
+    K_UNKNOWN
+
+cdef dict _KINDS = {"root": K_ROOT, "property": K_PROPERTY, "index": K_INDEX, "slice": K_SLICE,
+                    "wildcard": K_WILDCARD, "scan": K_SCAN, "filter": K_FILTER, "function": K_FUNCTION}
+
+cdef object _PathNotFoundError = None
+cdef object _InvalidPathError = None
+cdef object _FUNCTIONS = None
+cdef object _ABSENT = object()
+
+
+cdef int _load_jsonpath() except -1:
+    global _PathNotFoundError, _InvalidPathError, _FUNCTIONS
+    if _FUNCTIONS is None:
+        from vtl import jsonpath  # imports vtl.speedups, hence this module: looked up on first use
+        _load_json_array()
+        _PathNotFoundError = jsonpath.PathNotFoundError
+        _InvalidPathError = jsonpath.InvalidPathError
+        _FUNCTIONS = jsonpath._FUNCTIONS
+    return 0
+
+
+cdef class _Step:
+    cdef int kind
+    cdef bint leaf, token_definite, upstream_definite
+    cdef object step  # the vtl.jsonpath.Step (its kind and arg make the error messages)
+    cdef tuple names  # property
+    cdef object name  # property: the first name
+    cdef tuple indexes  # index
+    cdef Py_ssize_t position  # index: the first one
+    cdef bint has_start, has_stop  # slice
+    cdef Py_ssize_t start, stop
+    cdef object arg  # filter: the predicate; function: the name
+
+
+cdef class _Plan:
+    cdef tuple steps
+    cdef Py_ssize_t count
+    cdef bint definite
+    cdef object text
+
+
+cdef class _Context:
+    cdef object root
+    cdef list results
+    cdef bint require_properties
+
+
+cdef _Plan _plan_of(object path):
+    plan = path.plan
+    if type(plan) is _Plan:
+        return <_Plan>plan
+    _load_jsonpath()
+    cdef list steps = []
+    cdef _Step record
+    for step in path.steps:
+        record = _Step.__new__(_Step)
+        record.step = step
+        record.kind = _KINDS.get(step.kind, K_UNKNOWN)
+        record.leaf = step.leaf
+        record.token_definite = step.token_definite
+        record.upstream_definite = step.upstream_definite
+        if record.kind == K_PROPERTY:
+            record.names = tuple(step.arg)
+            record.name = record.names[0] if record.names else None
+        elif record.kind == K_INDEX:
+            record.indexes = tuple(step.arg)
+            record.position = record.indexes[0] if record.indexes else 0
+        elif record.kind == K_SLICE:
+            start, stop = step.arg
+            record.has_start, record.has_stop = start is not None, stop is not None
+            record.start = start if start is not None else 0
+            record.stop = stop if stop is not None else 0
+        elif record.kind == K_FILTER or record.kind == K_FUNCTION:
+            record.arg = step.arg
+        steps.append(record)
+    cdef _Plan made = _Plan.__new__(_Plan)
+    made.steps = tuple(steps)
+    made.count = len(steps)
+    made.definite = path.definite
+    made.text = path.text
+    path.plan = made
+    return made
+
+
+def jsonpath_select(path, document, missing=None, root=None):
+    """``CompiledPath.select``: the value (definite path), a JsonArray of the matches
+    (indefinite path) or ``missing`` when Jayway would throw PathNotFoundException."""
+    cdef _Plan plan = _plan_of(path)
+    if plan.definite:
+        found = _read_definite(plan, document, False, True)
+        return missing if found is _ABSENT else found
+    try:
+        return _read(plan, document, root, False)
+    except _PathNotFoundError:
+        return missing
+
+
+def jsonpath_read(path, document, root=None, require_properties=False):
+    """``CompiledPath.read``: like :func:`jsonpath_select` but raises PathNotFoundError."""
+    cdef _Plan plan = _plan_of(path)
+    if plan.definite:
+        return _read_definite(plan, document, require_properties, False)
+    return _read(plan, document, root, require_properties)
+
+
+cdef object _read(_Plan plan, object document, object root, bint require_properties):
+    cdef _Context context = _Context.__new__(_Context)
+    context.root = document if root is None else root
+    context.results = []
+    context.require_properties = require_properties
+    _evaluate(plan, 0, document, context)
+    if not plan.definite:
+        return _new_json_array(context.results)
+    if not context.results:
+        raise _PathNotFoundError(f"No results for path: {plan.text}")
+    return context.results[len(context.results) - 1]
+
+
+cdef inline object _get(object model, object name):
+    """model[name] if name is in the map, else _ABSENT."""
+    cdef PyObject *found
+    if PyDict_CheckExact(model):
+        found = PyDict_GetItemWithError(model, name)
+        return _ABSENT if found == NULL else <object>found
+    if name in model:
+        return model[name]
+    return _ABSENT
+
+
+cdef inline object _item(object array, Py_ssize_t position):
+    """array[position] when 0 <= position < len(array) after counting negatives from the end,
+    else _ABSENT (_handle_index)."""
+    cdef Py_ssize_t length = len(array)
+    if position < 0:
+        position += length
+    if 0 <= position < length:
+        return PySequence_GetItem(array, position)
+    return _ABSENT
+
+
+cdef object _read_definite(_Plan plan, object document, bint require_properties, bint quiet):
+    """A definite path's one value; not found: _ABSENT when quiet, else the walk's exception."""
+    cdef object model = document, found
+    cdef _Step step
+    cdef Py_ssize_t index
+    cdef dict merged
+    for index in range(plan.count):
+        step = <_Step>plan.steps[index]
+        if step.kind == K_ROOT:
+            continue
+        if step.kind == K_PROPERTY:
+            if not isinstance(model, dict):
+                if quiet:
+                    return _ABSENT
+                raise _PathNotFoundError(f"Expected to find an object with property {step.step.arg}")
+            if len(step.names) == 1:
+                found = _get(model, step.name)
+                if found is _ABSENT:
+                    if quiet:
+                        return _ABSENT
+                    if not step.leaf:
+                        raise _PathNotFoundError(f"Missing property in path ['{step.name}']")
+                    if require_properties:
+                        raise _PathNotFoundError(f"No results for path: ['{step.name}']")
+                    raise _PathNotFoundError(f"No results for path: {plan.text}")
+                model = found
+            else:  # several names at the end: one map of those present
+                merged = {}
+                for name in step.names:
+                    found = _get(model, name)
+                    if found is not _ABSENT:
+                        merged[name] = found
+                    elif require_properties:
+                        if quiet:
+                            return _ABSENT
+                        raise _PathNotFoundError(f"Missing property in path ['{name}']")
+                model = merged
+        elif step.kind == K_INDEX:
+            if not isinstance(model, list):
+                if quiet:
+                    return _ABSENT
+                raise _PathNotFoundError(f"{step.step.kind} {step.step.arg} can only be applied to arrays")
+            found = _item(model, step.position)
+            if found is _ABSENT:
+                if quiet:
+                    return _ABSENT
+                raise _PathNotFoundError(f"No results for path: {plan.text}")
+            model = found
+        elif step.kind == K_FUNCTION:
+            model = _FUNCTIONS[step.arg](model)
+        else:  # not a definite step: cannot happen for a definite plan
+            return _read(plan, document, None, require_properties)
+    return model
+
+
+cdef int _evaluate(_Plan plan, Py_ssize_t index, object model, _Context context) except -1:
+    cdef _Step step = <_Step>plan.steps[index]
+    cdef int kind = step.kind
+    _enter(b" while evaluating a JSONPath")
+    try:
+        if kind == K_ROOT:
+            _emit(plan, index, step, model, context)
+        elif kind == K_PROPERTY:
+            _eval_property(plan, index, step, model, context)
+        elif kind == K_INDEX:
+            if _check_array(step, model):
+                for position in step.indexes:
+                    _handle_index(plan, index, step, model, position, context)
+        elif kind == K_SLICE:
+            _eval_slice(plan, index, step, model, context)
+        elif kind == K_WILDCARD:
+            _eval_wildcard(plan, index, step, model, context)
+        elif kind == K_SCAN:
+            if index + 1 >= plan.count:
+                raise IndexError("tuple index out of range")
+            _walk(plan, index + 1, <_Step>plan.steps[index + 1], model, context)
+        elif kind == K_FILTER:
+            _eval_filter(plan, index, step, model, context)
+        elif kind == K_FUNCTION:
+            _emit(plan, index, step, _FUNCTIONS[step.arg](model), context)
+        else:
+            raise KeyError(step.step.kind)
+    finally:
+        Py_LeaveRecursiveCall()
+    return 0
+
+
+cdef inline int _emit(_Plan plan, Py_ssize_t index, _Step step, object value, _Context context) except -1:
+    """A step matched ``value``: a result at the leaf, else the next step's model."""
+    if step.leaf:
+        context.results.append(value)
+    else:
+        _evaluate(plan, index + 1, value, context)
+    return 0
+
+
+cdef int _eval_property(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context) except -1:
+    cdef dict merged
+    if not isinstance(model, dict):
+        if step.upstream_definite:
+            raise _PathNotFoundError(f"Expected to find an object with property {step.step.arg}")
+        return 0
+    if len(step.names) == 1:
+        _handle_property(plan, index, step, model, context, step.name, step.token_definite)
+    elif step.leaf:  # several properties at the end merge into one map
+        merged = {}
+        for name in step.names:
+            found = _get(model, name)
+            if found is not _ABSENT:
+                merged[name] = found
+            elif context.require_properties:
+                raise _PathNotFoundError(f"Missing property in path ['{name}']")
+        context.results.append(merged)
+    else:  # several properties in the middle of a path: iterate, like an index sequence
+        for name in step.names:
+            _handle_property(plan, index, step, model, context, name, False)
+    return 0
+
+
+cdef int _handle_property(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context,
+                          object name, bint definite) except -1:
+    found = _get(model, name)
+    if found is not _ABSENT:
+        _emit(plan, index, step, found, context)
+    elif step.leaf:
+        if context.require_properties:
+            raise _PathNotFoundError(f"No results for path: ['{name}']")
+    elif (step.upstream_definite and definite) or context.require_properties:
+        raise _PathNotFoundError(f"Missing property in path ['{name}']")
+    return 0
+
+
+cdef bint _check_array(_Step step, object model) except -1:
+    if isinstance(model, list):
+        return True
+    if step.upstream_definite:
+        raise _PathNotFoundError(f"{step.step.kind} {step.step.arg} can only be applied to arrays")
+    return False
+
+
+cdef inline int _handle_index(_Plan plan, Py_ssize_t index, _Step step, object array, Py_ssize_t position,
+                              _Context context) except -1:
+    found = _item(array, position)
+    if found is not _ABSENT:
+        _emit(plan, index, step, found, context)
+    return 0
+
+
+cdef int _eval_slice(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context) except -1:
+    cdef Py_ssize_t length, begin, end, position
+    if not _check_array(step, model):
+        return 0
+    length = len(model)
+    if not step.has_stop:  # [from:]
+        begin = length + step.start if step.start < 0 else step.start
+        if begin < 0:
+            begin = 0
+        end = length
+    elif not step.has_start:  # [:to]
+        end = length + step.stop if step.stop < 0 else step.stop
+        if end > length:
+            end = length
+        begin = 0
+    else:  # [from:to]: Jayway does not count these from the end
+        begin = step.start
+        end = step.stop if step.stop < length else length
+    for position in range(begin, end):
+        _handle_index(plan, index, step, model, position, context)
+    return 0
+
+
+cdef int _eval_wildcard(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context) except -1:
+    cdef Py_ssize_t position, length
+    if isinstance(model, dict):
+        for key in list(model):
+            _emit(plan, index, step, model[key], context)
+    elif isinstance(model, list):
+        length = len(model)
+        for position in range(length):
+            try:
+                _handle_index(plan, index, step, model, position, context)
+            except _PathNotFoundError:
+                if context.require_properties:
+                    raise
+    elif not step.leaf:
+        raise _PathNotFoundError("Expected to find an object or array in path")
+    return 0
+
+
+cdef bint _scan_matches(_Step target, object model, _Context context) except -1:
+    """The scan's predicate for its target step (_scan_predicate)."""
+    cdef int kind = target.kind
+    if kind == K_PROPERTY:
+        if not isinstance(model, dict):
+            return False
+        if not target.token_definite or context.require_properties:
+            return True
+        for name in target.names:
+            if name not in model:
+                return False
+        return True
+    if kind == K_INDEX or kind == K_SLICE:
+        return isinstance(model, list)
+    if kind == K_WILDCARD:
+        return True
+    if kind == K_FILTER:
+        return _accept(target.arg, model, context)
+    return False
+
+
+cdef int _walk(_Plan plan, Py_ssize_t index, _Step target, object model, _Context context) except -1:
+    _enter(b" while scanning a JSON document")
+    try:
+        if isinstance(model, dict):
+            if _scan_matches(target, model, context):
+                _evaluate(plan, index, model, context)
+            for key in list(model):
+                _walk(plan, index, target, model[key], context)
+        elif isinstance(model, list):
+            if _scan_matches(target, model, context):
+                if target.leaf:
+                    _evaluate(plan, index, model, context)
+                else:
+                    # Jayway quirk (ScanPathToken.walkArray): the step after the target is applied
+                    # to each element of a matching array.
+                    for element in model:
+                        _evaluate(plan, index + 1, element, context)
+            for element in model:
+                _walk(plan, index, target, element, context)
+    finally:
+        Py_LeaveRecursiveCall()
+    return 0
+
+
+cdef bint _accept(object predicate, object item, _Context context) except -1:
+    try:
+        return bool(predicate.apply(item, context.root))
+    except _InvalidPathError:
+        return False
+
+
+cdef int _eval_filter(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context) except -1:
+    cdef Py_ssize_t position = 0
+    if isinstance(model, dict):
+        if _accept(step.arg, model, context):
+            _emit(plan, index, step, model, context)
+    elif isinstance(model, list):
+        for element in model:
+            if _accept(step.arg, element, context):
+                _handle_index(plan, index, step, model, position, context)
+            position += 1
+    elif step.upstream_definite:
+        raise _InvalidPathError("Filter: [?] can not be applied to primitives. "
+                                f"Current context is: {to_java_string(model)}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# The final output pass
+
+cdef enum:
+    SURROGATE_BLOCK = 64
+
+
+cdef Py_ssize_t _first_surrogate(const ucs_t *data, Py_ssize_t length) noexcept nogil:
+    """The index of the first UTF-16 surrogate code point, or -1. Fixed-size blocks, so the
+    compiler can vectorise the test of each block."""
+    cdef Py_ssize_t i = 0, j
+    cdef unsigned int hit
+    cdef unsigned int ch
+    while i + SURROGATE_BLOCK <= length:
+        hit = 0
+        for j in range(SURROGATE_BLOCK):
+            ch = data[i + j]
+            hit |= (ch >> 11) == 0x1B  # 0xD800..0xDFFF
+        if hit:
+            break
+        i += SURROGATE_BLOCK
+    while i < length:
+        ch = data[i]
+        if (ch >> 11) == 0x1B:
+            return i
+        i += 1
+    return -1
+
+
+def java_output_text(text):
+    """Output as Java writes it: surrogate halves that make a pair become one character,
+    a lone half becomes '?' (what Java's UTF-8 encoder writes). Values keep their halves."""
+    _require_str(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == PyUnicode_1BYTE_KIND:  # ASCII or Latin-1: no surrogates
+        return text
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), first
+    cdef void *data = PyUnicode_DATA(text)
+    if kind == PyUnicode_2BYTE_KIND:
+        first = _first_surrogate(<Py_UCS2 *>data, length)
+    else:
+        first = _first_surrogate(<Py_UCS4 *>data, length)
+    if first < 0:
+        return text
+    cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(length * sizeof(Py_UCS4) + 1)
+    if out == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t i, o = 0
+    cdef unsigned int ch, low
+    try:
+        for i in range(first):
+            out[i] = PyUnicode_READ(kind, data, i)
+        o = first
+        i = first
+        while i < length:
+            ch = PyUnicode_READ(kind, data, i)
+            i += 1
+            if (ch >> 11) == 0x1B:  # 0xD800..0xDFFF
+                if ch <= 0xDBFF and i < length:
+                    low = PyUnicode_READ(kind, data, i)
+                    if 0xDC00 <= low <= 0xDFFF:
+                        ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00)
+                        i += 1
+                    else:
+                        ch = 0x3F
+                else:
+                    ch = 0x3F
+            out[o] = <Py_UCS4>ch
+            o += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, o)
+    finally:
+        PyMem_Free(out)

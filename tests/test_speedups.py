@@ -264,6 +264,224 @@ def test_large_inputs_agree():
     agree("to_java_string", document)
 
 
+# ----- java_output_text: the final output pass ------------------------------------------------
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("text, expected", [
+    ("plain", "plain"), ("", ""), ("é€😀", "é€😀"),
+    ("a\ud83d\ude00b", "a\U0001F600b"),               # a pair of halves is one character
+    ("\ud800x", "?x"), ("x\udc00", "x?"), ("\udc00\ud800", "??"),  # lone halves: '?'
+    ("\ud800\ud800\udc00", "?\U00010000"), ("é" * 100 + "\ud83d", "é" * 100 + "?"),
+    ("\U0001F600" * 70 + "\udbff\udfff", "\U0001F600" * 70 + "\U0010FFFF"),
+])
+def test_output_text_known_answers(twin, text, expected):
+    assert twin.java_output_text(text) == expected
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_output_text_without_surrogates_is_the_same_object(twin):
+    for text in ("ascii " * 100, "latin é " * 100, "bmp € " * 100, "astral 😀 " * 100):
+        assert twin.java_output_text(text) is text
+
+
+# ----- as_json_smart: json-smart's containers for a decoded payload ----------------------------
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_as_json_smart_known_answers(twin):
+    document = json.loads('{"a": [1, [2, {"b": []}]], "c": {"d": [3]}, "e": "x"}')
+    inner = document["c"]
+    converted = twin.as_json_smart(document, 400)
+    assert converted is document and document["c"] is inner  # maps are kept and changed in place
+    assert _typed(converted) == _typed({"a": JsonArray([1, JsonArray([2, {"b": JsonArray()}])]),
+                                        "c": {"d": JsonArray([3])}, "e": "x"})
+    top = [1, [2]]
+    array = twin.as_json_smart(top, 400)
+    assert type(array) is JsonArray and array is not top and type(array[1]) is JsonArray
+    assert twin.as_json_smart("text", 400) == "text" and twin.as_json_smart(None, 400) is None
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_as_json_smart_depth_limit(twin):
+    assert _typed(twin.as_json_smart(json.loads("[" * 400 + "]" * 400), 400)) == \
+        _typed(parse_json_text("[" * 400 + "]" * 400))
+    with pytest.raises(ValueError):
+        twin.as_json_smart(json.loads("[" * 401 + "]" * 401), 400)
+    with pytest.raises(ValueError):
+        twin.as_json_smart(json.loads('{"a": ' * 3 + "1" + "}" * 3), 2)
+
+
+def as_json_smart_outcome(twin, text, max_depth):
+    try:
+        return ("ok", _typed(twin.as_json_smart(json.loads(text), max_depth)))
+    except ValueError:
+        return ("too deep",)
+
+
+@needs_cython
+@SETTINGS
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts),
+                    lambda children: st.one_of(st.lists(children, max_size=4),
+                                               st.dictionaries(texts, children, max_size=4)),
+                    max_leaves=30),
+       st.integers(min_value=1, max_value=6))
+def test_as_json_smart_agrees(value, max_depth):
+    text = json.dumps(value)
+    assert as_json_smart_outcome(CYTHON, text, max_depth) == as_json_smart_outcome(_native, text, max_depth)
+
+
+# ----- JSONPath selection over compiled steps ---------------------------------------------------
+
+from vtl import jsonpath  # noqa: E402
+
+STORE = parse_json_text("""{"store": {"book": [
+  {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
+  {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
+  {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick", "isbn": "0-553-21311-3", "price": 8.99},
+  {"category": "fiction", "author": "J. R. R. Tolkien", "title": "The Lord of the Rings", "isbn": "0-395-19395-8", "price": 22.99}],
+  "bicycle": {"color": "red", "price": 19.95}},
+  "expensive": 10, "a b": 1, "names": ["x", "y"], "nothing": null, "empty": [], "nums": [3, 1.5, 2]}""")
+MISSING = object()
+
+
+def jsonpath_outcome(twin, path, document, require_properties=None):
+    """What selecting (or, with require_properties, reading) gives: the value with its exact
+    types, or the exception's class and message."""
+    compiled = jsonpath.compile_path(path)
+    try:
+        if require_properties is None:
+            found = twin.jsonpath_select(compiled, document, MISSING)
+            if found is MISSING:
+                return ("missing",)
+        else:
+            found = twin.jsonpath_read(compiled, document, None, require_properties)
+    except RecursionError:
+        return ("recursion",)
+    except Exception as error:  # noqa: BLE001 (the exception itself is what must agree)
+        return ("error", type(error).__name__, str(error))
+    return ("found", _typed(found))
+
+
+def jsonpath_agrees(path, document):
+    for require_properties in (None, False, True):
+        expected = jsonpath_outcome(_native, path, document, require_properties)
+        assert jsonpath_outcome(CYTHON, path, document, require_properties) == expected, \
+            (path, require_properties)
+
+
+STORE_PATHS = [
+    "$", "$.expensive", "expensive", "$['a b']", "$.names[0]", "$.names[-1]", "$.names[5]", "$.names[-3]",
+    "$.store.bicycle", "$.store.book.length()", "$.store['bicycle','expensive']", "$.store['x','y']",
+    "$.nothing", "$.nothing.x", "$.missing", "$.missing.deeper", "$.expensive.x", "$.names.x", "$.missing[*].x",
+    "$.store.book[*].author", "$..author", "$.store..price", "$..book[2].title", "$..book[-1].title",
+    "$..book[0,1].title", "$..book[:2].price", "$..book[1:2].price", "$..book[-2:].price", "$..book[-2:3].price",
+    "$..book[?(@.isbn)].title", "$.store.book[?(!@.isbn)].price", "$.store.book[?(@.price < 10)].price",
+    "$..book[?(@.price <= $['expensive'])].price", "$.store.book[*].missing", "$.store.*.color", "$.*",
+    "$.*.*", "$.*.*.x", "$.names[*].x", "$.names.*.x", "$..*", "$..[0]", "$..[1:]", "$..['price','color']",
+    "$.store.book[0]['title','price']", "$.store.book[*]['title','nope']", "$['store','names'].book",
+    "$.expensive[0]", "$.expensive[1:]", "$.expensive[?(@.a)]", "$[?(@.expensive)]", "$.empty.min()",
+    "$.nums.min()", "$.nums.avg()", "$.nums.keys()", "$.store.keys()", "$.nums.first()", "$.empty.last()",
+    "$..book.length()", "$..price.length()", "$.store.book[?(@.category == 'fiction')].author.length()",
+]
+
+
+@needs_cython
+@pytest.mark.parametrize("path", STORE_PATHS)
+def test_jsonpath_twins_agree_on_known_paths(path):
+    jsonpath_agrees(path, STORE)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_jsonpath_twins_known_answers(twin):
+    select = lambda path, document=STORE: twin.jsonpath_select(jsonpath.compile_path(path), document, MISSING)  # noqa: E731
+    assert select("$.store.bicycle") is STORE["store"]["bicycle"]  # live values
+    assert select("$.names[-1]") == "y" and select("$.nothing") is None and select("$.missing") is MISSING
+    found = select("$..book[?(@.price > 10)].price")
+    assert type(found) is JsonArray and found == [12.99, 22.99]
+    assert select("$.x", "a=b") is MISSING and select("$", "a=b") == "a=b"
+    with pytest.raises(jsonpath.PathNotFoundError, match=r"^No results for path: \$\.missing$"):
+        twin.jsonpath_read(jsonpath.compile_path("$.missing"), STORE)
+    with pytest.raises(jsonpath.PathNotFoundError, match=r"Missing property in path \['missing'\]"):
+        twin.jsonpath_read(jsonpath.compile_path("$.missing.x"), STORE)
+    with pytest.raises(jsonpath.InvalidPathError, match="Filter: .* can not be applied to primitives"):
+        select("$.expensive[?(@.a)]")
+    with pytest.raises(jsonpath.JsonPathError):
+        select("$.empty.min()")
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_jsonpath_cycles_raise_recursion_error(twin):
+    document = parse_json_text('{"a": {"b": 1}}')
+    document["a"]["self"] = document
+    with pytest.raises(RecursionError):
+        twin.jsonpath_select(jsonpath.compile_path("$..b"), document)
+
+
+json_names = st.sampled_from(["a", "b", "c", "x y"])
+json_documents = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-5, 5, allow_nan=False), st.sampled_from(["a", "b", ""])),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(json_names, children, max_size=4)),
+    max_leaves=25)
+_name_text = lambda name: f".{name}" if " " not in name else f"['{name}']"  # noqa: E731
+path_steps = st.one_of(
+    json_names.map(_name_text),
+    st.lists(json_names, min_size=2, max_size=3, unique=True).map(lambda names: "[" + ",".join(f"'{n}'" for n in names) + "]"),
+    st.integers(-3, 3).map(lambda index: f"[{index}]"),
+    st.lists(st.integers(-3, 3), min_size=2, max_size=3).map(lambda indexes: f"[{','.join(map(str, indexes))}]"),
+    st.sampled_from(["[*]", ".*", "[1:]", "[-2:]", "[:2]", "[:-1]", "[0:2]", "[-1:2]", "[?(@.a)]", "[?(!@.b)]",
+                     "[?(@.a > 0)]", "[?(@ == 'a')]", "[?(@.a == $.b)]", "[?(@.c.length() > 1)]"]),
+    json_names.map(lambda name: ".." + (name if " " not in name else f"['{name}']")),
+    st.sampled_from(["..*", "..[0]", "..[1:]", "..[?(@.a)]", "..['a','b']"]),
+)
+path_functions = st.sampled_from(["", "", "", ".length()", ".min()", ".avg()", ".keys()", ".first()", ".last()"])
+
+
+@needs_cython
+@SETTINGS
+@given(json_documents, st.lists(path_steps, max_size=4), path_functions)
+def test_jsonpath_twins_agree(value, steps, function):
+    path = "$" + "".join(steps) + function
+    try:
+        jsonpath.compile_path(path)
+    except jsonpath.InvalidPathError:
+        return
+    jsonpath_agrees(path, parse_json_text(json.dumps(value)))
+
+
+# ----- long texts: the vector paths (blocks of 8 and 16 code units) ------------------------------
+
+long_texts = st.lists(st.one_of(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=5, max_size=40),
+                                texts), max_size=12).map("".join)
+
+
+@needs_cython
+@SETTINGS
+@given(long_texts)
+def test_long_texts_agree(text):
+    for name in ("base64_encode", "url_encode", "escape_javascript", "escape_json_string", "java_output_text"):
+        agree(name, text)
+    agree("base64_decode", _native.base64_encode(text))
+    before = CYTHON._allow_vectors(False)  # the scalar base64 the run-time choice may skip
+    try:
+        agree("base64_encode", text)
+    finally:
+        CYTHON._allow_vectors(before)
+
+
+@needs_cython
+@pytest.mark.parametrize("vectors", [True, False])
+def test_base64_of_every_length_agrees(vectors):
+    before = CYTHON._allow_vectors(vectors)
+    try:
+        for length in range(70):
+            for text in ("".join(chr(33 + (7 * i + length) % 94) for i in range(length)),
+                         "".join("aé€😀\ud800"[(3 * i + length) % 5] for i in range(length)),
+                         "".join(chr((37 * i + length) % 256) for i in range(length))):
+                agree("base64_encode", text)
+                agree("base64_decode", _native.base64_encode(text))
+    finally:
+        CYTHON._allow_vectors(before)
+
+
 # ----- the JSON fast path: json.loads where it reads what json-smart reads ----------------------
 
 def _typed(value):

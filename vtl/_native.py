@@ -11,6 +11,11 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
 * Java's toString: :func:`java_double_str`, :func:`to_java_string`.
 * json-smart's printer (``$input.json``, a JSONArray's toString): :func:`escape_json_string`,
   :func:`to_json`.
+* json-smart's containers for a parsed payload: :func:`as_json_smart`.
+* Jayway JsonPath over compiled steps (``$input.path``, ``$input.json``): :func:`jsonpath_select`,
+  :func:`jsonpath_read`. Their reference walk is :mod:`vtl.jsonpath`'s, one function per step
+  kind; the functions here are its entry points.
+* The final output pass: :func:`java_output_text`.
 
 Errors are Java's: :class:`~vtl.errors.JavaException` with the JDK's message text. Where the
 Cython twin meets an input that would fail, it calls the function here, so every error text
@@ -30,11 +35,12 @@ from .runtime.objects import JavaObject
 
 #: The helpers each twin provides (the tests and ``vtl.speedups`` check both against this).
 NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base64_decode",
-         "java_double_str", "to_java_string", "escape_json_string", "to_json")
+         "java_double_str", "to_java_string", "escape_json_string", "to_json", "as_json_smart",
+         "jsonpath_select", "jsonpath_read", "java_output_text")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 1
+API_VERSION = 2
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -278,3 +284,103 @@ def _write_json(value: Any, out: list[str]) -> None:
         out.append("]")
     else:
         out.append('"' + escape_json_string(to_java_string(value)) + '"')
+
+
+# --------------------------------------------------------------------------------------------
+# json-smart's containers: what a payload parsed by Python's JSON decoder becomes for templates.
+
+def as_json_smart(value: Any, max_depth: int) -> Any:
+    """A decoded JSON document as json-smart's DEFAULT_ORDERED reader builds it.
+
+    Every list becomes a :class:`~vtl.apigw.json_values.JsonArray` (a new one: JSONArray);
+    dicts stay dicts (LinkedHashMap) and get their nested values replaced in place. The top
+    value counts as depth 1; a container deeper than ``max_depth`` (json-smart's depth limit)
+    raises ValueError. Only exact ``dict`` and ``list`` are containers; other values are
+    returned as they are.
+    """
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return value
+    return _as_json_smart(value, 1, max_depth, _json_array_type())
+
+
+def _as_json_smart(value: Any, depth: int, max_depth: int, array_type: type) -> Any:
+    if depth > max_depth:
+        raise ValueError(f"JSON nested deeper than {max_depth}")
+    if type(value) is dict:
+        for key, item in value.items():
+            kind = type(item)
+            if kind is dict or kind is list:
+                value[key] = _as_json_smart(item, depth + 1, max_depth, array_type)
+        return value
+    array = array_type(value)
+    for index, item in enumerate(array):
+        kind = type(item)
+        if kind is dict or kind is list:
+            array[index] = _as_json_smart(item, depth + 1, max_depth, array_type)
+    return array
+
+
+def _json_array_type() -> type:
+    # vtl.apigw.json_values imports this module (through vtl.speedups): looked up on use.
+    from .apigw.json_values import JsonArray
+    return JsonArray
+
+
+# --------------------------------------------------------------------------------------------
+# Jayway JsonPath: JsonPath.read over a vtl.jsonpath.CompiledPath's steps.
+
+_jsonpath_module: Any = None
+
+
+def _jsonpath() -> Any:
+    global _jsonpath_module
+    if _jsonpath_module is None:
+        from . import jsonpath  # imports vtl.speedups, hence this module: looked up on first use
+        _jsonpath_module = jsonpath
+    return _jsonpath_module
+
+
+def jsonpath_select(path: Any, document: Any, missing: Any = None, root: Any = None) -> Any:
+    """``CompiledPath.select``: the value (definite path), a JsonArray of the matches
+    (indefinite path) or ``missing`` when Jayway would throw PathNotFoundException."""
+    try:
+        return jsonpath_read(path, document, root, False)
+    except _jsonpath().PathNotFoundError:
+        return missing
+
+
+def jsonpath_read(path: Any, document: Any, root: Any = None, require_properties: bool = False) -> Any:
+    """``CompiledPath.read``: like :func:`jsonpath_select` but raises PathNotFoundError.
+
+    ``root`` is what ``$`` means inside filters (the document when None);
+    ``require_properties`` makes a missing property an error (a filter's existence check).
+    """
+    module = _jsonpath()
+    context = module._Evaluation(document if root is None else root, require_properties)
+    module._evaluate(path.steps, 0, document, context)
+    if not path.definite:
+        return module.JsonArray(context.results)
+    if not context.results:
+        raise module.PathNotFoundError(f"No results for path: {path.text}")
+    return context.results[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# The final output pass.
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def java_output_text(text: str) -> str:
+    """Output as Java writes it: surrogate halves that make a pair become one character,
+    a lone half becomes '?' (what Java's UTF-8 encoder writes). Values keep their halves."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    text = _SURROGATE_PAIR.sub(_join_pair, text)
+    return _LONE_SURROGATE.sub("?", text)
+
+
+def _join_pair(match: re.Match) -> str:
+    return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")

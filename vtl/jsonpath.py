@@ -39,6 +39,7 @@ from .apigw.json_values import JsonArray, JsonParseError, parse_json_text
 from .errors import JavaException
 from .runtime.javaregex import compile_java, java_matches
 from .runtime.values import java_double_str, java_equals, to_java_string
+from .speedups import jsonpath_read, jsonpath_select
 
 
 class InvalidPathError(Exception):
@@ -78,30 +79,27 @@ class Step:
 
 
 class CompiledPath:
-    """A parsed path. ``select`` is the only entry point the runtime needs."""
+    """A parsed path. ``select`` is the only entry point the runtime needs.
 
-    __slots__ = ("text", "steps", "definite")
+    Both entry points run the chosen twin (:mod:`vtl.speedups`): the pure one is the walk below
+    (``_evaluate``, reached through :func:`vtl._native.jsonpath_read`), the Cython one mirrors it
+    step for step and keeps its own form of the steps in ``plan`` (built on first use).
+    """
+
+    __slots__ = ("text", "steps", "definite", "plan")
 
     def __init__(self, text: str, steps: tuple[Step, ...]):
         self.text, self.steps = text, steps
         self.definite = all(step.token_definite for step in steps)
+        self.plan: Any = None
 
     def select(self, document: Any, missing: Any = None, *, root: Any = None) -> Any:
         """Jayway's ``JsonPath.read``: the value (definite) or a JsonArray of matches."""
-        try:
-            return self.read(document, root=root)
-        except PathNotFoundError:
-            return missing
+        return jsonpath_select(self, document, missing, root)
 
     def read(self, document: Any, *, root: Any = None, require_properties: bool = False) -> Any:
         """Like :meth:`select` but raises PathNotFoundError when nothing definite is found."""
-        context = _Evaluation(document if root is None else root, require_properties)
-        _evaluate(self.steps, 0, document, context)
-        if not self.definite:
-            return JsonArray(context.results)
-        if not context.results:
-            raise PathNotFoundError(f"No results for path: {self.text}")
-        return context.results[-1]
+        return jsonpath_read(self, document, root, require_properties)
 
     def __repr__(self) -> str:
         return f"CompiledPath({self.text!r})"

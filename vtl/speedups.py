@@ -59,5 +59,9 @@ java_double_str = implementation.java_double_str
 to_java_string = implementation.to_java_string
 escape_json_string = implementation.escape_json_string
 to_json = implementation.to_json
+as_json_smart = implementation.as_json_smart
+jsonpath_select = implementation.jsonpath_select
+jsonpath_read = implementation.jsonpath_read
+java_output_text = implementation.java_output_text
 
 __all__ = ["ACTIVE", "CYTHON_STATUS", "cython", "python", *_native.NAMES]

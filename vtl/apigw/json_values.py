@@ -20,7 +20,7 @@ from typing import Any
 
 from .._native import java_big_decimal_str  # noqa: F401  (re-exported)
 from ..runtime.objects import JavaObject
-from ..speedups import escape_json_string, to_json  # noqa: F401  (the chosen twin; re-exported)
+from ..speedups import as_json_smart, escape_json_string, to_json  # noqa: F401  (the chosen twins; re-exported)
 
 # json-smart marks the end of input with this character (so does a literal U+001A in the text).
 EOI = "\x1a"
@@ -123,28 +123,11 @@ def _parse_strict(text: str) -> Any:
         document = _STRICT_DECODER.decode(text)
         kind = type(document)
         if kind is dict or kind is list:
-            return _as_json_smart(document, 1)
+            # Lists become JsonArray; deeper than json-smart's limit (ValueError) is not strict.
+            return as_json_smart(document, MAX_DEPTH)
     except (ValueError, RecursionError, _NotStrict):  # JSONDecodeError, an int too long to convert
         return _NOT_STRICT
     return document
-
-
-def _as_json_smart(value: Any, depth: int) -> Any:
-    """Lists become JsonArray, in place; deeper than json-smart's limit is not strict."""
-    if depth > MAX_DEPTH:
-        raise _NotStrict("depth")
-    if type(value) is dict:
-        for key, item in value.items():
-            kind = type(item)
-            if kind is dict or kind is list:
-                value[key] = _as_json_smart(item, depth + 1)
-        return value
-    array = JsonArray(value)
-    for index, item in enumerate(array):
-        kind = type(item)
-        if kind is dict or kind is list:
-            array[index] = _as_json_smart(item, depth + 1)
-    return array
 
 
 # --------------------------------------------------------------------------------------------
@@ -431,6 +414,7 @@ def _join_surrogates(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The printer (json-smart's JSONValue.toJSONString, NO_COMPRESS) is hot: its one implementation,
-# pure Python or the Cython twin, lives in vtl._native / ext/_speedups.pyx and is chosen in
-# vtl.speedups. Re-exported here, where the parser's other half is.
+# The printer (json-smart's JSONValue.toJSONString, NO_COMPRESS) and the fast path's conversion to
+# json-smart's containers (as_json_smart) are hot: their one implementation, pure Python or the
+# Cython twin, lives in vtl._native / ext/_speedups.pyx and is chosen in vtl.speedups.
+# Re-exported here, where the parser's other half is.

@@ -8,10 +8,11 @@ dict ↔ LinkedHashMap, and JavaObject subclasses for host objects.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
-from ..speedups import java_double_str, to_java_string  # noqa: F401  (the chosen twin; re-exported)
+# The chosen twins (vtl.speedups), re-exported. java_output_text is the final output pass: surrogate
+# halves that make a pair become one character, a lone half becomes '?' (Java's UTF-8 encoder).
+from ..speedups import java_double_str, java_output_text, to_java_string  # noqa: F401
 from .objects import JavaObject
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -94,16 +95,3 @@ def java_equals(left: Any, right: Any) -> bool:
         return len(left) == len(right) and all(
             key in right and java_equals(value, right[key]) for key, value in left.items())
     return left is right or left == right
-
-
-_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def java_output_text(text: str) -> str:
-    """Output as Java writes it: surrogate halves that make a pair become one character,
-    a lone half becomes '?' (what Java's UTF-8 encoder writes). Values keep their halves."""
-    if text.isascii() or not _LONE_SURROGATE.search(text):
-        return text
-    text = _SURROGATE_PAIR.sub(lambda match: match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
-    return _LONE_SURROGATE.sub("?", text)
