@@ -15,6 +15,10 @@ Jayway JsonPath over a ``vtl.jsonpath.CompiledPath``'s steps (``jsonpath_select`
 ``jsonpath_read``: the pure walk of ``vtl.jsonpath``, step for step; filter predicates are still
 evaluated by their Python objects) and the final output pass (``java_output_text``). JSONPath's
 exceptions are ``vtl.jsonpath``'s own classes with the pure walk's message texts.
+
+And what generated code calls for every reference (``get_property``, ``call_method``,
+``call_method0``, ``call_method1``): the same lookups in the same per-type tables of
+``vtl.runtime.objects``, without the interpreter's cost per call.
 """
 from libc.math cimport copysign
 from libc.string cimport memcpy
@@ -31,7 +35,8 @@ from cpython.unicode cimport (Py_UCS1, Py_UCS2, PyUnicode_1BYTE_DATA, PyUnicode_
 from decimal import Decimal
 
 from vtl import _native
-from vtl.runtime.objects import JavaObject
+from vtl.runtime.objects import (MAP_TYPES as _MAP_TYPES, JavaObject, NoMatchingOverload as _NoMatchingOverload,
+                                 _callable_cache, _callables, _getter_cache, property_getter as _property_getter)
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object o)
@@ -47,7 +52,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 2
+API_VERSION = 3
 
 cdef extern from *:
     """
@@ -1479,3 +1484,124 @@ def java_output_text(text):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, o)
     finally:
         PyMem_Free(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# References: $target.name and $target.name(args).
+
+cdef object _class_of = None
+# The same objects as vtl.runtime.objects' caches (cleared in place there), typed for C lookups.
+cdef dict _callables_by_key = _callable_cache
+cdef dict _getters_by_key = _getter_cache
+cdef set _map_types = _MAP_TYPES
+
+
+def get_property(target, name):
+    global _class_of
+    cdef PyObject *found
+    if target is None:
+        return None
+    if name == "class":
+        if _class_of is None:
+            from vtl.runtime.values import class_of
+            _class_of = class_of
+        return _class_of(target)
+    kind = type(target)
+    if kind is dict:
+        found = PyDict_GetItemWithError(target, name)
+        return <object>found if found != NULL else None
+    if kind in _map_types:
+        return target.get(name)
+    key = (kind, name)
+    found = PyDict_GetItemWithError(_getters_by_key, key)
+    getter = <object>found if found != NULL else _property_getter(kind, name)
+    return getter(target)
+
+
+cdef inline tuple _overloads(object kind, object name, Py_ssize_t count):
+    key = (kind, name, count)
+    cdef PyObject *found = PyDict_GetItemWithError(_callables_by_key, key)
+    if found != NULL and len(<tuple>found):
+        return <tuple>found
+    return <tuple>_callables(key)
+
+
+def call_method(target, name, tuple arguments):
+    if target is None:
+        return None
+    for function in _overloads(type(target), name, len(arguments)):
+        try:
+            return function(target, *arguments)
+        except _NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method0(target, name):
+    if target is None:
+        return None
+    for function in _overloads(type(target), name, 0):
+        try:
+            return function(target)
+        except _NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method1(target, name, argument):
+    if target is None:
+        return None
+    for function in _overloads(type(target), name, 1):
+        try:
+            return function(target, argument)
+        except _NoMatchingOverload:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# $util's string methods, receiver first: null gives null, a non-String finds no method.
+
+cdef inline bint _util_argument(object value) except -1:
+    """False for null; raises NoMatchingOverload for anything but a String."""
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        raise _NoMatchingOverload()
+    return True
+
+
+def util_escape_javascript(receiver, value):
+    return escape_javascript(value) if _util_argument(value) else None
+
+
+def util_url_encode(receiver, value):
+    return url_encode(value) if _util_argument(value) else None
+
+
+def util_url_decode(receiver, value):
+    return url_decode(value) if _util_argument(value) else None
+
+
+def util_base64_encode(receiver, value):
+    return base64_encode(value) if _util_argument(value) else None
+
+
+def util_base64_decode(receiver, value):
+    return base64_decode(value) if _util_argument(value) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# java.util.Map.get: a String key is Python's lookup; other keys go to Java's equals() matching.
+
+cdef object _java_map_get = None
+
+
+def map_get(mapping, key):
+    global _java_map_get
+    if type(key) is str:
+        return mapping.get(key)
+    if _java_map_get is None:
+        from vtl.runtime.methods import java_map_get
+        _java_map_get = java_map_get
+    return _java_map_get(mapping, key)

@@ -51,8 +51,12 @@ def test_active_twin_is_reported_and_used():
     assert speedups.ACTIVE in ("cython", "python")
     assert speedups.implementation is (CYTHON if speedups.ACTIVE == "cython" else _native)
     from vtl.apigw import json_values, util
-    from vtl.runtime import values
-    assert util.escape_javascript is speedups.implementation.escape_javascript
+    from vtl.runtime import core, values
+    from vtl.runtime.objects import method_table
+    (_, _, escape), = method_table(util.Util)["escapeJavaScript"]
+    assert escape is speedups.implementation.util_escape_javascript
+    assert core.call_method1 is speedups.implementation.call_method1
+    assert core.get_property is speedups.implementation.get_property
     assert values.to_java_string is speedups.implementation.to_java_string
     assert json_values.to_json is speedups.implementation.to_json
 
@@ -568,3 +572,42 @@ def test_bench_command_reports_template_errors(tmp_path, capsys):
     template.write_text("#if(")
     assert main(["bench", str(template), "-n", "1"]) == 1
     assert "VTLSyntaxError" in capsys.readouterr().err
+
+
+# ----- what generated code calls for each reference ------------------------------------------
+
+def _lookup_outcome(function, *arguments):
+    """Results compared as Java prints them (a method may return a new view object each time)."""
+    result = outcome(function, *arguments)
+    if result[0] == "ok":
+        value = result[1]
+        return ("ok", type(value), value if value is None or type(value) in (bool, int, str) else
+                _native.to_java_string(value))
+    return result
+
+
+LOOKUP_NAMES = st.sampled_from(["get", "size", "class", "empty", "isEmpty", "keySet", "values", "toString",
+                                "length", "contains", "containsKey", "indexOf", "name", "x", "bytes", "hashCode"])
+
+
+@needs_cython
+@SETTINGS
+@given(values, LOOKUP_NAMES, values)
+def test_reference_lookups_agree(target, name, argument):
+    for function, arguments in (("get_property", (target, name)), ("call_method0", (target, name)),
+                                ("call_method1", (target, name, argument)),
+                                ("call_method", (target, name, (argument, 0)))):
+        expected = _lookup_outcome(getattr(_native, function), *arguments)
+        assert _lookup_outcome(getattr(CYTHON, function), *arguments) == expected, (function, arguments)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_util_methods_take_strings_only(twin):
+    from vtl.runtime.objects import NoMatchingOverload
+    assert twin.util_escape_javascript(None, "it's") == "it\\'s"
+    assert twin.util_base64_encode(None, None) is None
+    with pytest.raises(NoMatchingOverload):
+        twin.util_url_encode(None, 5)
+    assert twin.map_get({"a": 1, 1: "int"}, "a") == 1
+    assert twin.map_get({1: "int"}, 1.0) is None  # Java: Integer 1 does not equal Double 1.0
+    assert twin.map_get({1: "int"}, 1) == "int"

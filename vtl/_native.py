@@ -16,6 +16,11 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
   :func:`jsonpath_read`. Their reference walk is :mod:`vtl.jsonpath`'s, one function per step
   kind; the functions here are its entry points.
 * The final output pass: :func:`java_output_text`.
+* ``$util``'s string methods as the method table calls them (receiver first): :func:`util_escape_javascript`,
+  :func:`util_url_encode`, :func:`util_url_decode`, :func:`util_base64_encode`, :func:`util_base64_decode`.
+* ``Map.get`` (``$map.get(key)``, the commonest method call): :func:`map_get`.
+* What generated code calls for every reference: :func:`get_property`, :func:`call_method`,
+  :func:`call_method0`, :func:`call_method1` (their tables live in :mod:`vtl.runtime.objects`).
 
 Errors are Java's: :class:`~vtl.errors.JavaException` with the JDK's message text. Where the
 Cython twin meets an input that would fail, it calls the function here, so every error text
@@ -31,16 +36,20 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import JavaException
-from .runtime.objects import JavaObject
+from .runtime.objects import (MAP_TYPES, JavaObject, NoMatchingOverload, _callable_cache, _callables, _getter_cache,
+                              property_getter)
 
 #: The helpers each twin provides (the tests and ``vtl.speedups`` check both against this).
 NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base64_decode",
          "java_double_str", "to_java_string", "escape_json_string", "to_json", "as_json_smart",
-         "jsonpath_select", "jsonpath_read", "java_output_text")
+         "jsonpath_select", "jsonpath_read", "java_output_text",
+         "get_property", "call_method", "call_method0", "call_method1",
+         "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
+         "map_get")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 2
+API_VERSION = 3
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -384,3 +393,95 @@ def java_output_text(text: str) -> str:
 
 def _join_pair(match: re.Match) -> str:
     return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+# --------------------------------------------------------------------------------------------
+# References: $target.name and $target.name(args), through the per-type tables of
+# vtl.runtime.objects (Velocity's chain getName(), a Map's get, get("name"), isName()).
+
+
+def get_property(target: Any, name: str) -> Any:
+    """``$target.name``: null on null; a Map's own entry; else the type's cached getter."""
+    if target is None:
+        return None
+    if name == "class":
+        from .runtime.values import class_of  # (values imports this module)
+        return class_of(target)
+    kind = type(target)
+    if kind in MAP_TYPES:
+        return target.get(name)
+    return (_getter_cache.get((kind, name)) or property_getter(kind, name))(target)
+
+
+def call_method(target: Any, name: str, arguments: tuple) -> Any:
+    """``$target.name(args)``; a method that does not exist gives null, as in Velocity.
+    Generated code calls the variants below for methods of no argument and of one."""
+    if target is None:
+        return None
+    key = (type(target), name, len(arguments))
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target, *arguments)
+        except NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method0(target: Any, name: str) -> Any:
+    """``$target.name()``."""
+    if target is None:
+        return None
+    key = (type(target), name, 0)
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target)
+        except NoMatchingOverload:
+            continue
+    return None
+
+
+def call_method1(target: Any, name: str, argument: Any) -> Any:
+    """``$target.name(argument)``."""
+    if target is None:
+        return None
+    key = (type(target), name, 1)
+    for function in _callable_cache.get(key) or _callables(key):
+        try:
+            return function(target, argument)
+        except NoMatchingOverload:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# $util's string methods, receiver first (what the method table calls): null gives null, and an
+# argument that is not a String finds no method (Velocity does not convert an Integer or a Map).
+
+
+def _util_method(function):
+    def method(receiver: Any, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise NoMatchingOverload()
+        return function(value)
+    return method
+
+
+util_escape_javascript = _util_method(escape_javascript)
+util_url_encode = _util_method(url_encode)
+util_url_decode = _util_method(url_decode)
+util_base64_encode = _util_method(base64_encode)
+util_base64_decode = _util_method(base64_decode)
+
+
+# --------------------------------------------------------------------------------------------
+# java.util.Map.get: a String key is Python's lookup; any other key is matched with Java's
+# equals() (1 is not 1.0 nor true), which vtl.runtime.methods does.
+
+
+def map_get(mapping: dict, key: Any) -> Any:
+    if type(key) is str:
+        return mapping.get(key)
+    from .runtime.methods import java_map_get  # (methods imports this module)
+    return java_map_get(mapping, key)

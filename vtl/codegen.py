@@ -254,6 +254,8 @@ class CodeGenerator:
                 self.emit(f"{temporary} = {value}", node.span)
                 self.emit(f"if {temporary} is not None: arguments[{target.name!r}] = "
                           f"MacroArgument(lambda {temporary}={temporary}: {temporary}, '')", node.span)
+            elif self.hot():  # assign() inline
+                self.emit(f"if (_t := {value}) is not None: v[{target.name!r}] = _t", node.span)
             else:
                 self.emit(f"assign(v, {target.name!r}, {value})", node.span)
             return
@@ -419,6 +421,9 @@ class CodeGenerator:
 
     def condition(self, node) -> str:
         if isinstance(node, n.Reference):
+            if len(node.parts) == 1 and isinstance(node.parts[0], n.Property) and node.parts[0].name in _LOOP_FLAGS \
+                    and self.current.bindings.get(node.name) in self.current.loop_states:
+                return self.reference_value(node)  # a bool: its truth is Velocity's
             if not self.hot():
                 return f"is_truthy({self.reference_value(node)})"
             subject, named = _named(self.reference_value(node))
@@ -441,6 +446,8 @@ class CodeGenerator:
 
 
 _OUTPUT_STATEMENTS = (n.Text, n.Reference)
+#: $foreach properties that are always a boolean.
+_LOOP_FLAGS = frozenset({"hasNext", "first", "last"})
 
 
 class _BodyFacts:

@@ -63,5 +63,15 @@ as_json_smart = implementation.as_json_smart
 jsonpath_select = implementation.jsonpath_select
 jsonpath_read = implementation.jsonpath_read
 java_output_text = implementation.java_output_text
+get_property = implementation.get_property
+call_method = implementation.call_method
+call_method0 = implementation.call_method0
+call_method1 = implementation.call_method1
+util_escape_javascript = implementation.util_escape_javascript
+util_url_encode = implementation.util_url_encode
+util_url_decode = implementation.util_url_decode
+util_base64_encode = implementation.util_base64_encode
+util_base64_decode = implementation.util_base64_decode
+map_get = implementation.map_get
 
 __all__ = ["ACTIVE", "CYTHON_STATUS", "cython", "python", *_native.NAMES]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import JavaException
-from ..runtime.objects import JavaObject, NoMatchingOverload, java_method
+from ..runtime.objects import JavaObject, NoMatchingOverload, java_method, register_methods
 # The string helpers are hot: their one implementation (pure Python or its Cython twin) is
 # chosen in vtl.speedups.
-from ..speedups import base64_decode, base64_encode, escape_javascript, url_decode, url_encode
+from ..speedups import (util_base64_decode, util_base64_encode, util_escape_javascript, util_url_decode,
+                        util_url_encode)
 from .json_values import JsonParseError, parse_json_text
 
 
@@ -33,28 +34,15 @@ class Util(JavaObject):
     java_class_name = "com.amazonaws.apigateway.template.Util"
 
     @java_method()
-    def escapeJavaScript(self, value: Any) -> str | None:  # noqa: N802 (the Java name)
-        return _apply(escape_javascript, value)
-
-    @java_method()
     def parseJson(self, value: Any) -> Any:  # noqa: N802
         return _apply(parse_json, value)
 
-    @java_method()
-    def urlEncode(self, value: Any) -> str | None:  # noqa: N802
-        return _apply(url_encode, value)
 
-    @java_method()
-    def urlDecode(self, value: Any) -> str | None:  # noqa: N802
-        return _apply(url_decode, value)
-
-    @java_method()
-    def base64Encode(self, value: Any) -> str | None:  # noqa: N802
-        return _apply(base64_encode, value)
-
-    @java_method()
-    def base64Decode(self, value: Any) -> str | None:  # noqa: N802
-        return _apply(base64_decode, value)
+# The string methods come straight from the chosen twin (no frame of ours between).
+register_methods(Util, {
+    "escapeJavaScript": util_escape_javascript, "urlEncode": util_url_encode, "urlDecode": util_url_decode,
+    "base64Encode": util_base64_encode, "base64Decode": util_base64_decode,
+})
 
 
 def _apply(function, value: Any) -> Any:

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
-from .objects import (MAP_TYPES, NO_SUCH_METHOD, JavaObject, NoMatchingOverload, _callable_cache, _callables, _getter_cache,
-                      find_and_call, property_getter)
+from ..speedups import call_method, call_method0, call_method1, get_property  # the chosen twins
+from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
 from .values import class_of, java_equals, to_java_string
 
 # ----- control flow -------------------------------------------------------------------
@@ -63,60 +63,6 @@ def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: s
 
 
 # ----- lookups --------------------------------------------------------------------------
-
-
-def get_property(target: Any, name: str) -> Any:
-    """``$target.name`` through Velocity's chain: getName(), a Map's get, get("name"), isName()."""
-    if target is None:
-        return None
-    kind = type(target)
-    if kind is dict:
-        return target.get(name) if name != "class" else class_of(target)
-    if name == "class":
-        return class_of(target)
-    return (_getter_cache.get((kind, name)) or property_getter(kind, name))(target)
-
-
-def call_method(target: Any, name: str, arguments: tuple) -> Any:
-    """``$target.name(args)``; a method that does not exist gives null, as in Velocity.
-
-    (find_and_call, inline: this is the hottest call of generated code, which calls the
-    variants below for methods of no argument and of one.)"""
-    if target is None:
-        return None
-    key = (type(target), name, len(arguments))
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target, *arguments)
-        except NoMatchingOverload:
-            continue
-    return None
-
-
-def call_method0(target: Any, name: str) -> Any:
-    """``$target.name()``."""
-    if target is None:
-        return None
-    key = (type(target), name, 0)
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target)
-        except NoMatchingOverload:
-            continue
-    return None
-
-
-def call_method1(target: Any, name: str, argument: Any) -> Any:
-    """``$target.name(argument)``."""
-    if target is None:
-        return None
-    key = (type(target), name, 1)
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target, argument)
-        except NoMatchingOverload:
-            continue
-    return None
 
 
 def get_index(target: Any, key: Any) -> Any:

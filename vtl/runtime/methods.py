@@ -38,6 +38,7 @@ import unicodedata
 from typing import Any, Callable
 
 from ..errors import JavaException
+from ..speedups import map_get  # the chosen twin: String keys without a frame of ours
 from . import javaregex
 from .objects import JavaObject, NoMatchingOverload, register_methods
 from .values import (INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, class_of, java_class_name, java_equals,
@@ -1307,9 +1308,8 @@ def _find_key(mapping: dict, key: Any) -> Any:
     return _ABSENT
 
 
-def _m_get(mapping: dict, key: Any) -> Any:
-    if type(key) is str:
-        return mapping.get(key)
+def java_map_get(mapping: dict, key: Any) -> Any:
+    """Map.get(key), keys matched with Java's equals() (a String key: see vtl.speedups.map_get)."""
     stored = _find_key(mapping, key)
     return None if stored is _ABSENT else mapping[stored]
 
@@ -1456,7 +1456,7 @@ register_methods(MapView, {
 
 
 _MAP_METHODS: dict[str, Any] = {
-    "get": _m_get, "getOrDefault": _m_get_or_default, "containsKey": _m_contains_key,
+    "get": map_get, "getOrDefault": _m_get_or_default, "containsKey": _m_contains_key,
     "containsValue": _m_contains_value, "put": _m_put, "putIfAbsent": _m_put_if_absent, "putAll": _m_put_all,
     "remove": _m_remove, "replace": _m_replace, "size": _m_size, "isEmpty": _m_is_empty, "clear": _m_clear,
     "keySet": _m_key_set, "values": _m_values, "entrySet": _m_entry_set,
