@@ -1605,3 +1605,37 @@ def map_get(mapping, key):
         from vtl.runtime.methods import java_map_get
         _java_map_get = java_map_get
     return _java_map_get(mapping, key)
+
+
+# ---------------------------------------------------------------------------------------------
+# A printed reference: a String prints itself, any other value its Java toString().
+
+def text_or_source(value, source):
+    if value is None:
+        return source
+    return value if type(value) is str else to_java_string(value)
+
+
+def text_or_empty(value, source=""):
+    if value is None:
+        return ""
+    return value if type(value) is str else to_java_string(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# #foreach
+
+def iteration_items(value):
+    if isinstance(value, list):
+        return list(<list>value)
+    if isinstance(value, dict):
+        return list((<dict>value).values())
+    if isinstance(value, JavaObject):
+        items = getattr(value, "iteration_items", None)
+        return items() if items else None
+    return None
+
+
+def check_unmodified(source, Py_ssize_t count):
+    if (isinstance(source, list) or isinstance(source, dict)) and len(source) != count:
+        _native.check_unmodified(source, count)  # its error, worded once

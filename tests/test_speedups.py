@@ -611,3 +611,22 @@ def test_util_methods_take_strings_only(twin):
     assert twin.map_get({"a": 1, 1: "int"}, "a") == 1
     assert twin.map_get({1: "int"}, 1.0) is None  # Java: Integer 1 does not equal Double 1.0
     assert twin.map_get({1: "int"}, 1) == "int"
+
+
+@needs_cython
+@SETTINGS
+@given(values)
+def test_printed_references_and_loop_walks_agree(value):
+    for name, arguments in (("text_or_source", (value, "$x")), ("text_or_empty", (value,)),
+                            ("iteration_items", (value,))):
+        expected = _lookup_outcome(getattr(_native, name), *arguments)
+        assert _lookup_outcome(getattr(CYTHON, name), *arguments) == expected, (name, arguments)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_check_unmodified(twin):
+    from vtl.errors import VTLRuntimeError
+    twin.check_unmodified([1, 2], 2)
+    twin.check_unmodified("not a collection", 5)
+    with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
+        twin.check_unmodified({"a": 1}, 2)

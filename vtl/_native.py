@@ -18,6 +18,9 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
 * The final output pass: :func:`java_output_text`.
 * ``$util``'s string methods as the method table calls them (receiver first): :func:`util_escape_javascript`,
   :func:`util_url_encode`, :func:`util_url_decode`, :func:`util_base64_encode`, :func:`util_base64_decode`.
+* What a printed reference becomes: :func:`text_or_source` (Velocity: null prints the reference
+  as written), :func:`text_or_empty` (API Gateway, and ``$!ref``: null prints nothing).
+* ``#foreach``'s walk: :func:`iteration_items`, :func:`check_unmodified`.
 * ``Map.get`` (``$map.get(key)``, the commonest method call): :func:`map_get`.
 * What generated code calls for every reference: :func:`get_property`, :func:`call_method`,
   :func:`call_method0`, :func:`call_method1` (their tables live in :mod:`vtl.runtime.objects`).
@@ -35,7 +38,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import JavaException
+from .errors import JavaException, VTLRuntimeError
 from .runtime.objects import (MAP_TYPES, JavaObject, NoMatchingOverload, _callable_cache, _callables, _getter_cache,
                               property_getter)
 
@@ -45,7 +48,7 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "jsonpath_select", "jsonpath_read", "java_output_text",
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
-         "map_get")
+         "map_get", "text_or_source", "text_or_empty", "iteration_items", "check_unmodified")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
@@ -485,3 +488,45 @@ def map_get(mapping: dict, key: Any) -> Any:
         return mapping.get(key)
     from .runtime.methods import java_map_get  # (methods imports this module)
     return java_map_get(mapping, key)
+
+
+# --------------------------------------------------------------------------------------------
+# A printed reference: a String prints itself, any other value its Java toString().
+
+
+def text_or_source(value: Any, source: str) -> str:
+    """Velocity's ``$ref``: null prints the reference as written."""
+    if value is None:
+        return source
+    return value if type(value) is str else to_java_string(value)
+
+
+def text_or_empty(value: Any, source: str = "") -> str:
+    """API Gateway's ``$ref`` and everyone's ``$!ref``: null prints nothing."""
+    if value is None:
+        return ""
+    return value if type(value) is str else to_java_string(value)
+
+
+# --------------------------------------------------------------------------------------------
+# #foreach
+
+
+def iteration_items(value: Any) -> list | None:
+    """What #foreach walks (a copy): a list, a Map's values; anything else gives no iterations."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return list(value.values())
+    if isinstance(value, JavaObject):
+        items = getattr(value, "iteration_items", None)
+        return items() if items else None
+    return None
+
+
+def check_unmodified(source: Any, count: int) -> None:
+    """After the last item: Java's iterators are fail-fast, so a list or map that changed size
+    while #foreach walked it ends the loop with ConcurrentModificationException."""
+    if isinstance(source, (list, dict)) and len(source) != count:
+        raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
+                              "walked it")

@@ -10,13 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .runtime import core
-
-
-def _render_reference_apigateway(value: Any, source: str) -> str:
-    """API Gateway prints nothing for a null or undefined reference."""
-    if value is None:
-        return ""
-    return value if type(value) is str else core.text_of(value)
+from .speedups import text_or_empty
 
 
 def _equals_apigateway(left: Any, right: Any) -> bool:
@@ -60,7 +54,7 @@ VELOCITY = Dialect(
 
 APIGATEWAY = Dialect(
     name="apigateway",
-    render_reference=_render_reference_apigateway,
+    render_reference=text_or_empty,  # API Gateway prints nothing for a null or undefined reference
     equals=_equals_apigateway,
     null_prints_source=False,
     # AWS quotas: "Iterations in a #foreach ... loop: 1,000"; "Mapping template size: 300 KB".

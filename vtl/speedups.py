@@ -73,5 +73,9 @@ util_url_decode = implementation.util_url_decode
 util_base64_encode = implementation.util_base64_encode
 util_base64_decode = implementation.util_base64_decode
 map_get = implementation.map_get
+text_or_source = implementation.text_or_source
+text_or_empty = implementation.text_or_empty
+iteration_items = implementation.iteration_items
+check_unmodified = implementation.check_unmodified
 
 __all__ = ["ACTIVE", "CYTHON_STATUS", "cython", "python", *_native.NAMES]

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
-from ..speedups import call_method, call_method0, call_method1, get_property  # the chosen twins
+from ..speedups import (call_method, call_method0, call_method1, check_unmodified,  # the chosen twins
+                        get_property, iteration_items, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
 from .values import class_of, java_equals, to_java_string
 
@@ -34,18 +35,9 @@ def text_of(value: Any) -> str:
     return value if type(value) is str else to_java_string(value)
 
 
-def render_quiet(value: Any) -> str:
-    """``$!ref``: null prints nothing."""
-    if value is None:
-        return ""
-    return value if type(value) is str else to_java_string(value)
-
-
-def render_reference_velocity(value: Any, source: str) -> str:
-    """``$ref`` in Velocity: null prints the reference as written."""
-    if value is None:
-        return source
-    return value if type(value) is str else to_java_string(value)
+#: ``$!ref`` (null prints nothing) and Velocity's ``$ref`` (null prints the reference as written).
+render_quiet = text_or_empty
+render_reference_velocity = text_or_source
 
 
 def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: str) -> str:
@@ -236,26 +228,6 @@ def make_range(start: Any, end: Any) -> list | None:
 
 
 # ----- loops --------------------------------------------------------------------------
-
-
-def iteration_items(value: Any) -> list | None:
-    """What #foreach walks: a list, a Map's values; anything else gives no iterations."""
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, JavaObject):
-        items = getattr(value, "iteration_items", None)
-        return items() if items else None
-    return None
-
-
-def check_unmodified(source: Any, count: int) -> None:
-    """After the last item: Java's iterators are fail-fast, so a list or map that changed size
-    while #foreach walked it ends the loop with ConcurrentModificationException."""
-    if isinstance(source, (list, dict)) and len(source) != count:
-        raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
-                              "walked it")
 
 
 class ForeachState(JavaObject):
