@@ -7,9 +7,11 @@ template position it came from, so a runtime error can name the template line.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 from . import nodes as n
+from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
@@ -397,6 +399,9 @@ class CodeGenerator:
     _ARITHMETIC = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "modulo"}
 
     def value_Arithmetic(self, node: n.Arithmetic) -> str:
+        folded = _folded(node)
+        if folded is not _NOT_CONSTANT:
+            return repr(folded)
         left, right = self.value(node.left), self.value(node.right)
         if node.operator == "+" and (isinstance(node.left, n.Reference) or isinstance(node.right, n.Reference)):
             # A String plus a null reference concatenates the reference's text (Velocity's ASTAddNode).
@@ -534,6 +539,32 @@ def _plain_string(node: n.InterpolatedString) -> bool:
     """A string of text and plain references only: compiled inline, not as a function."""
     return all(isinstance(item, n.Text) or isinstance(item, n.Reference) and not item.escapes
                for item in node.body.statements)
+
+
+_NOT_CONSTANT = object()
+_LITERALS = (n.IntegerLiteral, n.FloatLiteral, n.StringLiteral)
+
+
+def _folded(node) -> object:
+    """The value of arithmetic on literals, worked out now by the same runtime helper that would
+    at render time; _NOT_CONSTANT when it is not that simple (or would fail: then at render time,
+    with its position)."""
+    if isinstance(node, n.Parenthesized):
+        return _folded(node.inner)
+    if isinstance(node, _LITERALS):
+        return node.value
+    if not isinstance(node, n.Arithmetic):
+        return _NOT_CONSTANT
+    left, right = _folded(node.left), _folded(node.right)
+    if left is _NOT_CONSTANT or right is _NOT_CONSTANT:
+        return _NOT_CONSTANT
+    try:
+        value = getattr(core, CodeGenerator._ARITHMETIC[node.operator])(left, right)
+    except Exception:  # noqa: BLE001 (division by zero and the like: left to the render)
+        return _NOT_CONSTANT
+    if type(value) in (int, str) or type(value) is float and math.isfinite(value):
+        return value  # repr() gives it back exactly
+    return _NOT_CONSTANT
 
 
 def _named(code: str) -> tuple[str, str]:
