@@ -1625,17 +1625,21 @@ def text_or_empty(value, source=""):
 # ---------------------------------------------------------------------------------------------
 # #foreach
 
-def iteration_items(value):
+def iteration_items(value, limit=None):
     if isinstance(value, list):
-        return list(<list>value)
-    if isinstance(value, dict):
-        return list((<dict>value).values())
-    if isinstance(value, JavaObject):
-        items = getattr(value, "iteration_items", None)
-        return items() if items else None
-    return None
+        items = list(<list>value)
+    elif isinstance(value, dict):
+        items = list((<dict>value).values())
+    elif isinstance(value, JavaObject):
+        walk = getattr(value, "iteration_items", None)
+        if not walk:
+            return None
+        items = walk()
+    else:
+        return None
+    return items if limit is None or len(items) <= limit else items[:limit]
 
 
-def check_unmodified(source, Py_ssize_t count):
-    if (isinstance(source, list) or isinstance(source, dict)) and len(source) != count:
-        _native.check_unmodified(source, count)  # its error, worded once
+def check_unmodified(source, Py_ssize_t count, limit=None):
+    if (isinstance(source, list) or isinstance(source, dict)) and len(source) != count and count != limit:
+        _native.check_unmodified(source, count, limit)  # its error, worded once

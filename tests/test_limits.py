@@ -24,6 +24,16 @@ def test_foreach_stops_after_1000_iterations_in_apigateway():
     assert Template(source, dialect="velocity").render() == "1500"
 
 
+def test_a_loop_cut_at_the_limit_never_sees_its_list_change():
+    # After its 1,000th item the loop stops without asking the list for another (Velocity's
+    # maxloops), so the change goes unnoticed; one item fewer and the list is asked, and throws.
+    fill = "#set($l = [])#foreach($i in [1..N])#set($x = $l.add($i))#end"
+    walk = "#foreach($i in $l)#set($x = $l.add(0))#end$l.size()"
+    assert Template(fill.replace("N", "1000") + walk).render() == "2000"
+    with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
+        Template(fill.replace("N", "999") + walk).render()
+
+
 def test_huge_range_literal_is_a_limit_error_with_position():
     with pytest.raises(VTLLimitError) as caught:
         Template("ok\n#set($r = [1..2000000000])", dialect="velocity").render()

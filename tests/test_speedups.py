@@ -618,7 +618,7 @@ def test_util_methods_take_strings_only(twin):
 @given(values)
 def test_printed_references_and_loop_walks_agree(value):
     for name, arguments in (("text_or_source", (value, "$x")), ("text_or_empty", (value,)),
-                            ("iteration_items", (value,))):
+                            ("iteration_items", (value,)), ("iteration_items", (value, 2))):
         expected = _lookup_outcome(getattr(_native, name), *arguments)
         assert _lookup_outcome(getattr(CYTHON, name), *arguments) == expected, (name, arguments)
 
@@ -630,3 +630,4 @@ def test_check_unmodified(twin):
     twin.check_unmodified("not a collection", 5)
     with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
         twin.check_unmodified({"a": 1}, 2)
+    twin.check_unmodified([1, 2, 3, 4], 3, 3)  # cut at the limit: the list is never asked again

@@ -512,21 +512,27 @@ def text_or_empty(value: Any, source: str = "") -> str:
 # #foreach
 
 
-def iteration_items(value: Any) -> list | None:
-    """What #foreach walks (a copy): a list, a Map's values; anything else gives no iterations."""
+def iteration_items(value: Any, limit: int | None = None) -> list | None:
+    """What #foreach walks (a copy, at most ``limit`` items): a list, a Map's values; anything
+    else gives no iterations."""
     if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, JavaObject):
-        items = getattr(value, "iteration_items", None)
-        return items() if items else None
-    return None
+        items = list(value)
+    elif isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, JavaObject):
+        walk = getattr(value, "iteration_items", None)
+        if not walk:
+            return None
+        items = walk()
+    else:
+        return None
+    return items if limit is None or len(items) <= limit else items[:limit]
 
 
-def check_unmodified(source: Any, count: int) -> None:
+def check_unmodified(source: Any, count: int, limit: int | None = None) -> None:
     """After the last item: Java's iterators are fail-fast, so a list or map that changed size
-    while #foreach walked it ends the loop with ConcurrentModificationException."""
-    if isinstance(source, (list, dict)) and len(source) != count:
+    while #foreach walked it ends the loop with ConcurrentModificationException. A loop cut at
+    its limit never asks for another item: nothing to check then."""
+    if isinstance(source, (list, dict)) and len(source) != count and count != limit:
         raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
                               "walked it")

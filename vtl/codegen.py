@@ -183,11 +183,9 @@ class CodeGenerator:
         span = node.span
         source = self.fresh("source")
         self.emit(f"{source} = {self.value(node.iterable)}", span)
-        self.emit(f"{items} = iteration_items({source})", span)
+        self.emit(f"{items} = iteration_items({source}, MAX_FOREACH)", span)
         self.emit(f"if {items}:", span)
         self.indent += 1
-        # Past the limit the loop just stops (it never asks the list for more): nothing to check.
-        self.emit(f"if MAX_FOREACH is not None and len({items}) > MAX_FOREACH: {items} = {items}[:MAX_FOREACH]; {source} = None", span)
         if in_dict:
             self.emit(f"{saved} = save_variables(v, {in_dict!r})", span)
         if target in self.current.parameters:
@@ -231,7 +229,7 @@ class CodeGenerator:
         self.emit(f"if len({parts}) > {LOOP_CHUNK}: {outer}(''.join({parts})); {parts}.clear()", span)
         self.indent -= 1
         self.emit("else:", span)  # not after #break: Java's iterator is asked for no next item then
-        self.emit(f"    check_unmodified({source}, len({items}))", span)
+        self.emit(f"    check_unmodified({source}, len({items}), MAX_FOREACH)", span)
         self.indent -= 1
         self.emit("finally:", span)
         self.emit(f"    {outer}(''.join({parts}))", span)
