@@ -67,7 +67,7 @@ class CodeGenerator:
         # #evaluate can define such blocks. Without them, what a reference reads and whether
         # it can stop the render are known from the tree, which the fast paths below rely on.
         self.blocks_possible = self.facts.block_calls or bool(kinds & {n.DefineDirective, n.EvaluateDirective})
-        self.merge_output = not self.blocks_possible and n.StopDirective not in kinds
+        self.no_midway_stop = not self.blocks_possible and n.StopDirective not in kinds
         self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
         lines: list[str] = []
         positions: list[n.Span | None] = []
@@ -112,7 +112,7 @@ class CodeGenerator:
         start = 0
         while start < len(statements):
             end = start
-            if self.merge_output:
+            if self.no_midway_stop:
                 while end < len(statements) and type(statements[end]) in _OUTPUT_STATEMENTS:
                     end += 1
             if end - start > 1:
@@ -202,8 +202,12 @@ class CodeGenerator:
         self.emit(f"{outer} = write", span)
         self.emit(f"{parts} = []", span)
         self.emit(f"write = {parts}.append", span)
-        self.emit("try:", span)
-        self.indent += 1
+        # Only #stop needs what the loop wrote so far flushed on the way out (an error discards
+        # the output): where no #stop can happen, the flush simply follows the loop.
+        guarded = not self.no_midway_stop
+        if guarded:
+            self.emit("try:", span)
+            self.indent += 1
         if loop.needs_state:
             self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
         else:
@@ -226,14 +230,18 @@ class CodeGenerator:
         self.block(node.body)
         self.current.loop_depth -= 1
         self.current.bindings = saved_bindings
-        self.emit(f"if len({parts}) > {LOOP_CHUNK}: {outer}(''.join({parts})); {parts}.clear()", span)
+        self.emit(f"if len({parts}) > {LOOP_CHUNK}: flush({parts}, {outer})", span)
         self.indent -= 1
         self.emit("else:", span)  # not after #break: Java's iterator is asked for no next item then
         self.emit(f"    check_unmodified({source}, len({items}), MAX_FOREACH)", span)
-        self.indent -= 1
-        self.emit("finally:", span)
-        self.emit(f"    {outer}(''.join({parts}))", span)
-        self.emit(f"    write = {outer}", span)
+        if guarded:
+            self.indent -= 1
+            self.emit("finally:", span)
+            self.indent += 1
+        self.emit(f"{outer}(''.join({parts}))", span)
+        self.emit(f"write = {outer}", span)
+        if guarded:
+            self.indent -= 1
         if in_dict:
             self.emit(f"restore_variables(v, {in_dict!r}, {saved})", span)
         if target in self.current.parameters:

@@ -230,6 +230,12 @@ def make_range(start: Any, end: Any) -> list | None:
 # ----- loops --------------------------------------------------------------------------
 
 
+def flush(parts: list[str], write: Callable[[str], Any]) -> None:
+    """A #foreach's pieces so far, written on as one string (so they never pile up)."""
+    write("".join(parts))
+    parts.clear()
+
+
 class ForeachState(JavaObject):
     """``$foreach``: count, index, hasNext, first, last, parent, topmost.
 
@@ -408,7 +414,7 @@ GENERATED_CODE_NAMES = {
     "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
-    "make_range": make_range, "iteration_items": iteration_items, "check_unmodified": check_unmodified,
+    "make_range": make_range, "iteration_items": iteration_items, "check_unmodified": check_unmodified, "flush": flush,
     "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
