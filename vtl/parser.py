@@ -1,17 +1,30 @@
-"""Source text → AST. Builds the Lark parser once; Lark's errors stop here."""
+"""Source text → AST. Builds the Lark parser once; Lark's errors stop here.
+
+Lark's LALR table drives the parse. A template that parses runs it in ``_fast_parse``: the
+whole token list, a tight loop and the AST builder's methods called directly (Lark's own loop
+spends most of its time in per-token and per-rule wrappers). On any error the template is
+parsed again by Lark's own loop, fed lazily, which reports it exactly as before.
+"""
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.parsers.lalr_analysis import Shift
+
+try:  # how v_args(inline=True) calls a method (Lark internals: the fast loop checks it)
+    from lark.visitors import _vargs_inline
+except ImportError:  # pragma: no cover - another Lark: Lark's own loop only
+    _vargs_inline = None
 
 from . import nodes as n
 from .errors import VTLSyntaxError
-from .lexer import Scanner, VTLLexer
+from .lexer import Scanner, Token, VTLLexer
 
 GRAMMAR_FILE = "vtl.lark"
 
@@ -25,6 +38,171 @@ def lark_parser(strict: bool = False) -> Lark:
     # The AST is built while parsing (an inline transformer): no intermediate Lark tree.
     return Lark(grammar_text(), parser="lalr", lexer=VTLLexer, maybe_placeholders=False, strict=strict,
                 transformer=ASTBuilder())
+
+
+class _Retry(Exception):
+    """The fast loop met an error: Lark's own loop parses again and reports it."""
+
+
+# How the fast loop builds a rule's value: Lark's parse-tree builder (ChildFilter,
+# ExpandSingleChild, inlined ``_rules``), specialised per rule shape. Lark splices the value
+# of a child rule named ``_x`` into its parent; here such values are lists.
+_PASS = 0     # the child's value unchanged: ``?rule`` over one child, ``_rule`` over one ``_child``
+_WRAP = 1     # ``_rule`` over one child: [child]
+_APPEND = 2   # ``_rule: _list child`` (repetition helpers): the list plus the child
+_EXTEND = 3   # ``_rule: _list _more``: the lists joined
+_CALL1 = 4    # a builder method over one child
+_CALL = 5     # a builder method over the children
+_GENERAL = 6  # anything else: splice, then expand a single child or call the builder method
+
+
+class _Tables:
+    """Lark's LALR table for the grammar, re-keyed for a tight loop: per state one dict from a
+    terminal or rule name to ``>= 0`` (shift / goto that state) or ``< 0`` (reduce by rule
+    ``~value``); rules as (size, rule name, shape, builder method, positions to splice,
+    expand a single child)."""
+
+    def __init__(self, lark: Lark, builder: "ASTBuilder") -> None:
+        table = lark.parser.parser._parse_table
+        rule_ids: dict[int, int] = {}
+        self.rules: list[tuple] = []
+        self.actions: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
+        for state, row in table.states.items():
+            for symbol, (action, argument) in row.items():
+                if action is Shift:
+                    self.actions[state][str(symbol)] = argument
+                else:
+                    index = rule_ids.get(id(argument))
+                    if index is None:
+                        index = rule_ids[id(argument)] = len(self.rules)
+                        self.rules.append(self._rule(argument, builder))
+                    self.actions[state][str(symbol)] = ~index
+        self.start = table.start_states["start"]
+        self.end = table.end_states["start"]
+        #: (state below, state, lookahead) -> the state after a chain of ``_PASS`` reductions.
+        self.chains: dict[tuple[int, int, str], int] = {}
+
+    @staticmethod
+    def _rule(rule, builder) -> tuple:
+        options = rule.options
+        if options.keep_all_tokens or any(symbol.is_term and symbol.filter_out for symbol in rule.expansion):
+            raise NotImplementedError(f"the fast parser keeps every token: {rule}")  # pragma: no cover
+        splice = tuple(not symbol.is_term and symbol.name.startswith("_") for symbol in rule.expansion)
+        expand1 = bool(options.expand1 and not rule.alias)
+        name = rule.alias or options.template_source or rule.origin.name
+        inlined = name.startswith("_")
+        method = getattr(builder, name, None)
+        if method is not None:
+            if inlined or getattr(method, "visit_wrapper", None) is not _vargs_inline:  # pragma: no cover
+                raise NotImplementedError(f"builder method {name!r} must take its children inline")
+            method = method.base_func
+        elif not inlined and not (expand1 and splice == (False,)):  # pragma: no cover
+            raise NotImplementedError(f"no builder method for rule {name!r}")  # (Lark would build a Tree)
+        if (expand1 and splice == (False,)) or (inlined and splice == (True,)):
+            shape = _PASS
+        elif inlined and splice == (False,):
+            shape = _WRAP
+        elif inlined and splice == (True, False):
+            shape = _APPEND
+        elif inlined and splice == (True, True):
+            shape = _EXTEND
+        elif method is not None and not any(splice) and not expand1 and str(rule.origin.name) != "start":
+            shape = _CALL1 if len(splice) == 1 else _CALL
+        else:
+            shape = _GENERAL
+        positions = tuple(index for index in reversed(range(len(splice))) if splice[index])
+        return (len(rule.expansion), str(rule.origin.name), shape, method, positions, expand1)
+
+
+@lru_cache(maxsize=None)
+def _tables() -> _Tables | None:
+    """The fast loop's tables, built once; None if this Lark's internals are not the expected
+    ones (every parse then takes Lark's own loop: slower, same results)."""
+    try:
+        return _Tables(lark_parser(), ASTBuilder())
+    except (AttributeError, KeyError, TypeError, NotImplementedError):  # pragma: no cover
+        return None
+
+
+_END = Token("$END", "")
+
+
+def _fast_parse(source: str, origin: tuple[int, int]):
+    """Lex the whole text, then run Lark's LALR table in a tight loop that builds the AST as it
+    reduces. Raises _Retry on any lexical or syntax error: Lark's own loop then reports it."""
+    tables = _tables()
+    if tables is None:  # pragma: no cover
+        raise _Retry
+    try:
+        tokens = Scanner(source, *origin, inside_string=origin != (1, 1)).scan()
+    except VTLSyntaxError:
+        raise _Retry from None
+    tokens.append(_END)
+    actions, rules, end, chains = tables.actions, tables.rules, tables.end, tables.chains
+    state = tables.start
+    states = [state]  # the state stack; ``state`` is its top
+    values: list = []
+    for token in tokens:
+        kind = token.type
+        while True:
+            action = actions[state].get(kind)
+            if action is None:
+                raise _Retry
+            if action >= 0:  # shift
+                state = action
+                states.append(state)
+                values.append(token)
+                break
+            size, rule_name, shape, method, splice, expand1 = rules[~action]
+            if shape == _WRAP:
+                values[-1] = [values[-1]]
+            elif shape == _CALL1:
+                values[-1] = method(values[-1])
+            elif shape == _EXTEND:
+                more = values.pop()
+                values[-1] += more
+                del states[-1]
+            elif shape == _APPEND:
+                child = values.pop()
+                values[-1].append(child)
+                del states[-1]
+            elif shape == _PASS:  # the value stays: only the state changes
+                below = states[-2]
+                key = (below, state, kind)
+                top = chains.get(key)
+                if top is None:  # follow the chain of such rules once (expression -> ... -> primary)
+                    top = actions[below][rule_name]
+                    while (after := actions[top].get(kind)) is not None and after < 0 and rules[~after][2] == _PASS:
+                        top = actions[below][rules[~after][1]]
+                    chains[key] = top
+                state = states[-1] = top
+                continue
+            else:
+                if size:
+                    children = values[-size:]
+                    del values[-size:]
+                    del states[-size:]
+                else:
+                    children = []
+                if shape == _CALL:
+                    value = method(*children)
+                else:
+                    for position in splice:
+                        children[position:position + 1] = children[position]
+                    if expand1 and len(children) == 1:
+                        value = children[0]
+                    elif method is None:
+                        value = children
+                    else:
+                        value = method(*children)
+                state = actions[states[-1]][rule_name]
+                states.append(state)
+                values.append(value)
+                if state == end:
+                    return value
+                continue
+            # one child's value replaced (two folded into one above): the top state changes
+            state = states[-1] = actions[states[-2]][rule_name]
 
 
 class _ParseFrame(threading.local):
@@ -44,9 +222,15 @@ def parse(source: str, name: str | None = None) -> n.Template:
 
 
 def _parse_block(source: str, origin: tuple[int, int], name: str | None) -> n.Block:
-    parser = lark_parser()
     _frames.stack.append((source, origin, name))
     try:
+        try:
+            return _fast_parse(source, origin)
+        except _Retry:
+            pass
+        # Something is wrong with the template: Lark's own parse loop, fed lazily, finds the
+        # error and reports it exactly as Lark does (expected terminals, position, order).
+        parser = lark_parser()
         return parser.parse(source) if origin == (1, 1) else _parse_at(parser, source, origin)
     except VTLSyntaxError as error:
         raise _renamed(error, name) from None
@@ -82,7 +266,9 @@ def _syntax_error(error: UnexpectedInput, source: str, name: str | None) -> VTLS
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         token = error.token
         line, column = token.line, token.column
-        message = f"Encountered {token.value!r}; expected one of: {_describe_expected(error.accepts or error.expected)}"
+        # (A REF_SIMPLE token shows its '$' as the REF_OPEN it stands for does.)
+        shown = token.value[:2 if token.value.startswith("$!") else 1] if token.type == "REF_SIMPLE" else token.value
+        message = f"Encountered {shown!r}; expected one of: {_describe_expected(error.accepts or error.expected)}"
     else:
         line = len(lines)
         column = len(lines[-1]) + 1 if lines else 1
@@ -101,7 +287,7 @@ _SYMBOLS = {
     "RANGE": "'..'", "NOT": "'!'", "AND": "'&&'", "OR": "'||'", "EQ": "'=='", "NE": "'!='", "LT": "'<'",
     "GT": "'>'", "LE": "'<='", "GE": "'>='", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
     "PERCENT": "'%'", "END": "#end", "ELSE": "#else", "ELSEIF": "#elseif",
-    "REF_OPEN": "a reference", "REF_BRACE_OPEN": "a reference", "ESCAPES": "a reference",
+    "REF_OPEN": "a reference", "REF_BRACE_OPEN": "a reference", "REF_SIMPLE": "a reference", "ESCAPES": "a reference",
     "DQ_STRING": "a string", "SQ_STRING": "a string", "INTEGER": "a number", "FLOAT": "a number",
     "TRUE": "true", "FALSE": "false", "WORD": "a name", "$END": "the end of the template",
 }
@@ -121,10 +307,31 @@ def _describe_expected(terminals) -> str:
 
 
 def _span(item) -> n.Span:
-    if isinstance(item, Token):
-        return (item.line, item.column)
-    return item.span
+    return item.span  # a node's, or a token's (line, column)
 
+
+def _constructor(cls):
+    """A faster way to build the frozen dataclass ``cls`` from all its fields, positionally:
+    the slots filled directly rather than through the generated ``__init__``'s
+    ``object.__setattr__`` calls (the AST's commonest nodes; the same objects either way)."""
+    fields = dataclasses.fields(cls)
+    if (hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__")
+            or any(field.default is not dataclasses.MISSING or field.default_factory is not dataclasses.MISSING
+                   or not field.init for field in fields)):
+        return cls  # pragma: no cover - not the AST's shape
+    names = [field.name for field in fields]
+    namespace = {"new": object.__new__, "cls": cls}
+    namespace.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
+    body = "".join(f"    set_{name}(node, {name})\n" for name in names)
+    exec(f"def make({', '.join(names)}):\n    node = new(cls)\n{body}    return node\n", namespace)  # noqa: S102
+    return namespace["make"]
+
+
+_Text = _constructor(n.Text)
+_Reference = _constructor(n.Reference)
+_Property = _constructor(n.Property)
+_MethodCall = _constructor(n.MethodCall)
+_Block = _constructor(n.Block)
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
@@ -151,35 +358,56 @@ class ASTBuilder(Transformer):
         return block
 
     def block(self, *statements):
-        span = _span(statements[0]) if statements else _frames.stack[-1][1]
-        return n.Block(span, tuple(statements))
+        span = statements[0].span if statements else _frames.stack[-1][1]
+        return _Block(span, statements)
 
     def text(self, token):
-        return n.Text(_span(token), token.value)
+        return _Text(token.span, token.value)
 
-    def reference(self, *items):
+    def reference(self, opener, *items):
+        # items: [ESCAPES] opener name part* [close]; a part is (node, end offset)
         escapes = 0
-        if items[0].type == "ESCAPES":
-            escapes = len(items[0].value)
-            items = items[1:]
-        opener, name_token, parts = items[0], items[1], list(items[2:])
-        braced = opener.type == "REF_BRACE_OPEN"
-        end_pos = name_token.end_pos
-        if braced:
-            end_pos = parts.pop().end_pos
-        elif parts:
-            end_pos = parts[-1][1]
-        source = self.source[opener.start_pos:end_pos]
-        return n.Reference(_span(opener), name_token.value, tuple(part for part, _ in parts), opener.value.startswith("$!"),
-                           braced, escapes, source)
+        if opener.type == "ESCAPES":
+            escapes = len(opener.value)
+            opener, *items = items
+        name_token = items[0]
+        if opener.type == "REF_BRACE_OPEN":
+            braced = True
+            end_pos = items[-1].end_pos
+            parts = items[1:-1]
+        else:
+            braced = False
+            parts = items[1:]
+            end_pos = parts[-1][1] if parts else name_token.end_pos
+        return _Reference(opener.span, name_token.value, tuple([part for part, _ in parts]),
+                          opener.value.startswith("$!"), braced, escapes, opener.source_to(end_pos))
+
+    def simple_reference(self, *tokens):
+        """[ESCAPES] REF_SIMPLE: '$name', '$!name.a.b' (on one line): a Reference."""
+        token = tokens[-1]
+        escapes = len(tokens[0].value) if len(tokens) > 1 else 0
+        text = token.value
+        quiet = text[1] == "!"
+        path = text[2:] if quiet else text[1:]
+        span = token.span
+        if "." not in path:
+            return _Reference(span, path, (), quiet, False, escapes, text)
+        name, *names = path.split(".")
+        line, column = span
+        column += len(text) - len(path) + len(name)  # the first '.'
+        properties = []
+        for property_name in names:
+            properties.append(_Property((line, column), property_name))
+            column += len(property_name) + 1
+        return _Reference(span, name, tuple(properties), quiet, False, escapes, text)
 
     def property(self, token):
-        return (n.Property(_span(token), token.value[1:]), token.end_pos)
+        return (_Property(token.span, token.value[1:]), token.end_pos)
 
     def method_call(self, name, _open, *rest):
         close = rest[-1]
-        arguments = tuple(item for item in rest[:-1] if not isinstance(item, Token))
-        return (n.MethodCall(_span(name), name.value[1:], arguments), close.end_pos)
+        arguments = tuple([item for item in rest[:-1] if not isinstance(item, Token)])
+        return (_MethodCall(name.span, name.value[1:], arguments), close.end_pos)
 
     def index(self, opener, key, close):
         return (n.Index(_span(opener), key), close.end_pos)
