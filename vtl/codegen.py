@@ -113,7 +113,7 @@ class CodeGenerator:
         while start < len(statements):
             end = start
             if self.no_midway_stop:
-                while end < len(statements) and type(statements[end]) in _OUTPUT_STATEMENTS:
+                while end < len(statements) and _prints_only(statements[end]):
                     end += 1
             if end - start > 1:
                 self.output(statements[start:end])
@@ -125,19 +125,38 @@ class CodeGenerator:
         if len(self.current.lines) == before:
             self.emit("pass", block.span)
 
-    def output(self, statements: tuple[n.Text | n.Reference, ...]) -> None:
-        """Consecutive text and references as one write, each piece on a line of its own (so an
-        error still names its reference). Only where no reference can #stop the render midway."""
-        pieces = [(repr(item.text) if isinstance(item, n.Text) else self.printed(item), item.span)
-                  for item in statements]
-        if len(pieces) == 2:
-            self.emit(f"write({pieces[0][0]}", pieces[0][1])
-            self.emit(f"      + {pieces[1][0]})", pieces[1][1])
-            return
-        self.emit("write(''.join((", pieces[0][1])
-        for code, span in pieces:
-            self.emit(f"    {code},", span)
+    def output(self, statements: tuple[n.Node, ...]) -> None:
+        """Consecutive text, references and #if's that only print them, as one write; each piece
+        (and each condition) on a line of its own, so an error still names its reference and
+        coverage still sees which arm ran. Only where nothing can #stop the render midway."""
+        self.emit("write(''.join((", None)  # no position: the join runs after the pieces
+        for item in statements:
+            if isinstance(item, n.IfDirective):
+                self.printed_if(item)
+            else:
+                self.emit(f"    {repr(item.text) if isinstance(item, n.Text) else self.printed(item)},", item.span)
         self.emit(")))", None)
+
+    def printed_if(self, node: n.IfDirective) -> None:
+        """``#if(a)X#elseif(b)Y#else Z#end`` as ``(X if a else Y if b else Z)``."""
+        # Each arm in parentheses opened on a line of no position: Python gives an if-expression's
+        # jump the line where the expression starts, which must not look like the arm running.
+        self.emit("    (", None)
+        for position, (condition, body) in enumerate(node.branches):
+            self.emit(f"     {'else ' if position else ''}(", None)
+            self.emit(f"      {self.printed_arm(body)})", _arm_span(body))
+            self.emit(f"     if {self.condition(condition)}", condition.span)
+        if node.otherwise is not None:
+            self.emit("     else (", None)
+            self.emit(f"      {self.printed_arm(node.otherwise)})),", _arm_span(node.otherwise))
+        else:
+            self.emit("     else ''),", None)
+
+    def printed_arm(self, body: n.Block) -> str:
+        if not body.statements:
+            return "''"
+        item = body.statements[0]
+        return repr(item.text) if isinstance(item, n.Text) else self.printed(item)
 
     # ----- statements ------------------------------------------------------------------
     def visit_Text(self, node: n.Text) -> None:
@@ -456,7 +475,22 @@ class CodeGenerator:
         return "False"
 
 
-_OUTPUT_STATEMENTS = (n.Text, n.Reference)
+def _prints_only(statement: n.Node) -> bool:
+    """Text, a reference, or an #if whose every arm prints at most one of them."""
+    kind = type(statement)
+    if kind is n.Text or kind is n.Reference:
+        return True
+    if kind is not n.IfDirective:
+        return False
+    arms = [body for _, body in statement.branches]
+    if statement.otherwise is not None:
+        arms.append(statement.otherwise)
+    return all(len(arm.statements) <= 1 and all(type(item) in (n.Text, n.Reference) for item in arm.statements)
+               for arm in arms)
+
+
+def _arm_span(body: n.Block) -> n.Span | None:
+    return body.statements[0].span if body.statements else None
 #: $foreach properties that are always a boolean.
 _LOOP_FLAGS = frozenset({"hasNext", "first", "last"})
 
