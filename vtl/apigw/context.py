@@ -10,6 +10,7 @@ overrides any of them (nested ``identity``/``authorizer``/overrides are merged k
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Any, Mapping
 
 from ..runtime.objects import JavaObject
@@ -91,6 +92,7 @@ def create_context(request: Request) -> ContextMap:
     return context
 
 
+@functools.lru_cache(maxsize=64)  # requests mostly share their second: format it once
 def clf_time(epoch_millis: int) -> str:
     """requestTime in Common Log Format, always UTC: ``dd/MMM/yyyy:HH:mm:ss +0000``."""
     moment = _dt.datetime.fromtimestamp(epoch_millis / 1000, tz=_dt.timezone.utc)

@@ -51,7 +51,9 @@ def multi_values(raw: Mapping[str, Any] | None) -> MultiValues:
     """Header/query values are a string or a list of strings."""
     result: MultiValues = {}
     for name, value in (raw or {}).items():
-        if isinstance(value, (list, tuple)):
+        if type(value) is str and type(name) is str:
+            result[name] = [value]
+        elif isinstance(value, (list, tuple)):
             result[str(name)] = [str(item) for item in value]
         elif value is not None:
             result[str(name)] = [str(value)]
