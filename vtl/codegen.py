@@ -41,6 +41,8 @@ class _Function:
         self.bindings: dict[str, str] = {}
         #: Locals holding a #foreach's ForeachState.
         self.loop_states: set[str] = set()
+        #: (pieces list, write to flush it to) of the outermost #foreach being generated.
+        self.loop_output: tuple[str, str] | None = None
 
 
 class CodeGenerator:
@@ -215,15 +217,20 @@ class CodeGenerator:
             self.emit(f"{state} = ForeachState(len({items}), {parent})", span)
             if "foreach" in in_dict:
                 self.emit(f"v['foreach'] = {state}", span)
-        # The loop writes into its own list, joined every LOOP_CHUNK pieces: a long loop's many
-        # small pieces never pile up (peak memory stays near twice the output).
-        outer, parts = self.fresh("write"), self.fresh("parts")
-        self.emit(f"{outer} = write", span)
-        self.emit(f"{parts} = []", span)
-        self.emit(f"write = {parts}.append", span)
+        # The outermost loop writes into its own list, joined every LOOP_CHUNK pieces: a long
+        # loop's many small pieces never pile up (peak memory stays near twice the output).
+        # Loops inside it write into the same list.
+        own_list = self.current.loop_output is None
+        if own_list:
+            outer, parts = self.fresh("write"), self.fresh("parts")
+            self.emit(f"{outer} = write", span)
+            self.emit(f"{parts} = []", span)
+            self.emit(f"write = {parts}.append", span)
+            self.current.loop_output = (parts, outer)
+        parts, outer = self.current.loop_output
         # Only #stop needs what the loop wrote so far flushed on the way out (an error discards
         # the output): where no #stop can happen, the flush simply follows the loop.
-        guarded = not self.no_midway_stop
+        guarded = own_list and not self.no_midway_stop
         if guarded:
             self.emit("try:", span)
             self.indent += 1
@@ -257,8 +264,10 @@ class CodeGenerator:
             self.indent -= 1
             self.emit("finally:", span)
             self.indent += 1
-        self.emit(f"{outer}(''.join({parts}))", span)
-        self.emit(f"write = {outer}", span)
+        if own_list:
+            self.emit(f"{outer}(''.join({parts}))", span)
+            self.emit(f"write = {outer}", span)
+            self.current.loop_output = None
         if guarded:
             self.indent -= 1
         if in_dict:
