@@ -123,6 +123,6 @@ def method_request_params(request: Request) -> dict:
 def _sorted_by_name(values: dict[str, str]) -> dict[str, str]:
     # Java's String order compares UTF-16 code units: Python's code point order but for names
     # with characters past U+FFFF (rare: ASCII names skip the re-encoding).
-    if all(name.isascii() for name in values):
+    if "".join(values).isascii():
         return dict(sorted(values.items()))
     return dict(sorted(values.items(), key=lambda item: item[0].encode("utf-16-be", "surrogatepass")))
