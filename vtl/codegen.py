@@ -1,5 +1,7 @@
 """AST → Python source. One ``visit_<Node>`` per statement node, one ``value_<Node>`` per
-expression node; every semantic is a call to a runtime helper by name (``vtl/runtime/core.py``).
+expression node; every semantic is a call to a runtime helper by name (``vtl/runtime/core.py``),
+except three helpers' first cases (a Map's property, a String printing itself, truth), which
+hot code (loops, macros) has inline. docs/performance.md says what else is done for speed.
 
 The generated module defines ``render_template(state, write, arguments)``, one function per
 macro, block and directive-holding string, and ``MACROS``. Each emitted line records the
