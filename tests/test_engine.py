@@ -98,3 +98,19 @@ def test_one_template_renders_from_many_threads():
     for thread in threads:
         thread.join()
     assert results == expected
+
+
+# Positions Apache Velocity 1.7 gives these MethodInvocationExceptions (asked of the oracle):
+# the line and the column of the method's name.
+@pytest.mark.parametrize("source, line, column", [
+    ("#set($l = [1])\nfoo $l.get(5) bar", 2, 8),
+    ("#set($l = [1])\nfoo ${l.get(5)} bar", 2, 9),
+    ('#set($s = "abc")\n  #set($x = $s.substring(5))', 2, 16),
+    ("#set($l = [[1]])\n$l.get(0).get(7)", 2, 11),
+    ('#set($s = "abc")\n#if($s.substring(9) == 1)x#end', 2, 8),
+    ("#foreach($i in [1])\n  #foreach($j in [2])$i.toString().substring(4)#end\n#end", 2, 36),
+])
+def test_a_method_that_throws_is_named_at_its_name(source, line, column):
+    with pytest.raises(VTLRuntimeError) as caught:
+        Template(source, dialect="velocity").render()
+    assert (caught.value.line, caught.value.column) == (line, column)

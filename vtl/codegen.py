@@ -54,6 +54,7 @@ class CodeGenerator:
         self.indent = 1
         self.counter = 0
         self.macros: list[tuple[str, str, tuple[str, ...]]] = []
+        self.marks: list[n.Span] = []
 
     # ----- plumbing --------------------------------------------------------------------
     def fresh(self, stem: str) -> str:
@@ -61,7 +62,21 @@ class CodeGenerator:
         return f"_{stem}{self.counter}"
 
     def emit(self, line: str, span: n.Span | None) -> None:
-        self.current.lines.append(("    " * self.indent + line, span))
+        """One statement line; a mark() inside it starts a new physical line with its own
+        position (generated code keeps every expression inside brackets, so it may break)."""
+        indent = "    " * self.indent
+        if _MARK not in line:
+            self.current.lines.append((indent + line, span))
+            return
+        pieces = line.split(_MARK)
+        self.current.lines.append((indent + pieces[0], span))
+        for position in range(1, len(pieces), 2):
+            self.current.lines.append((indent + "        " + pieces[position + 1], self.marks[int(pieces[position])]))
+
+    def mark(self, span: n.Span) -> str:
+        """Where an expression should start a line of its own, with this template position."""
+        self.marks.append(span)
+        return f"{_MARK}{len(self.marks) - 1}{_MARK}"
 
     def generate(self, template: n.Template) -> GeneratedModule:
         self.facts = _TemplateFacts(template)
@@ -187,7 +202,7 @@ class CodeGenerator:
     def visit_IfDirective(self, node: n.IfDirective) -> None:
         for position, (condition, body) in enumerate(node.branches):
             keyword = "if" if position == 0 else "elif"
-            self.emit(f"{keyword} {self.condition(condition)}:", condition.span)
+            self.emit(f"{keyword} ({self.condition(condition)}):", condition.span)
             self.indented(body)
         if node.otherwise is not None:
             self.emit("else:", node.otherwise.span)
@@ -205,7 +220,7 @@ class CodeGenerator:
         in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
         span = node.span
         source = self.fresh("source")
-        self.emit(f"{source} = {self.value(node.iterable)}", span)
+        self.emit(f"{source} = ({self.value(node.iterable)})", span)
         self.emit(f"{items} = iteration_items({source}, MAX_FOREACH)", span)
         self.emit(f"if {items}:", span)
         self.indent += 1
@@ -289,7 +304,7 @@ class CodeGenerator:
         if not target.parts:
             if target.name in self.current.parameters:
                 temporary = self.fresh("value")
-                self.emit(f"{temporary} = {value}", node.span)
+                self.emit(f"{temporary} = ({value})", node.span)
                 self.emit(f"if {temporary} is not None: arguments[{target.name!r}] = "
                           f"MacroArgument(lambda {temporary}={temporary}: {temporary}, '')", node.span)
             elif self.hot():  # assign() inline
@@ -300,13 +315,13 @@ class CodeGenerator:
         owner = self.reference_value(target, upto=len(target.parts) - 1)
         last = target.parts[-1]
         temporary = self.fresh("value")
-        self.emit(f"{temporary} = {value}", node.span)
+        self.emit(f"{temporary} = ({value})", node.span)
         if isinstance(last, n.Property):
             self.emit(f"if {temporary} is not None: set_property({owner}, {last.name!r}, {temporary})", node.span)
         elif isinstance(last, n.Index):
             self.emit(f"if {temporary} is not None: set_index({owner}, {self.value(last.key)}, {temporary})", node.span)
         else:
-            self.emit(f"{self.reference_value(target)}", node.span)
+            self.emit(f"({self.reference_value(target)})", node.span)
 
     def visit_MacroDirective(self, node: n.MacroDirective) -> None:
         function = self.fresh("macro_" + _python_safe(node.name) + "_")
@@ -364,13 +379,16 @@ class CodeGenerator:
                     subject, named = _named(code)
                     code = f"({subject}.get({part.name!r}) if type({named}) in MAP_TYPES else get_property({subject}, {part.name!r}))"
             elif isinstance(part, n.MethodCall):
+                # The call on a line of its own: a method that throws is named at its name (the
+                # part's span is its '.'), as Velocity's MethodInvocationException does.
+                mark = self.mark((part.span[0], part.span[1] + 1))
                 if len(part.arguments) == 0:
-                    code = f"call_method0({code}, {part.name!r})"
+                    code = f"{mark}call_method0({code}, {part.name!r})"
                 elif len(part.arguments) == 1:
-                    code = f"call_method1({code}, {part.name!r}, {self.value(part.arguments[0])})"
+                    code = f"{mark}call_method1({code}, {part.name!r}, {self.value(part.arguments[0])})"
                 else:
                     arguments = "".join(self.value(argument) + ", " for argument in part.arguments)
-                    code = f"call_method({code}, {part.name!r}, ({arguments}))"
+                    code = f"{mark}call_method({code}, {part.name!r}, ({arguments}))"
             else:
                 code = f"get_index({code}, {self.value(part.key)})"
         return code
@@ -591,6 +609,9 @@ def _plain_string(node: n.InterpolatedString) -> bool:
     return all(isinstance(item, n.Text) or isinstance(item, n.Reference) and not item.escapes
                for item in node.body.statements)
 
+
+#: Delimits a mark() in an emitted line (repr() never leaves a NUL in generated code).
+_MARK = "\x00"
 
 _NOT_CONSTANT = object()
 _LITERALS = (n.IntegerLiteral, n.FloatLiteral, n.StringLiteral)
