@@ -38,7 +38,8 @@ DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
                             r"|[ \t]*#(?:set|\{set\})(?=[ \t\r\n]*\()")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
-CURLY_AFTER_REFERENCE = re.compile(r"\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*?(?P<close>\})|\{\\*(?:\$!?\{?)?[a-zA-Z_][^}\n]*")
+# '{' + a name or '$name' after a reference: Velocity's Reference production starting at that '{'.
+CURLY_AFTER_REFERENCE = re.compile(r"\{(?:\\*\$!?)?[a-zA-Z_][a-zA-Z0-9_-]*")
 PLAIN_TEXT = re.compile(r"[^$#\\]+")
 REFERENCE_START = re.compile(r"\$!?\{?[a-zA-Z_]")
 REFERENCE_HEAD = re.compile(r"(\$!?\{?)([a-zA-Z_][a-zA-Z0-9_-]*)")
@@ -47,7 +48,21 @@ SIMPLE_REFERENCE = re.compile(r"\$!?[a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z][a-zA-Z0
 METHOD_AHEAD = re.compile(r"\.[a-zA-Z][a-zA-Z0-9_-]*\((?s:.)")
 TO_LINE_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 BACKSLASHES = re.compile(r"\\*")
-HASH_TEXT = re.compile(r"#(?:[a-zA-Z_][a-zA-Z0-9_]*|[0-9]+(?![a-zA-Z_]))?")
+# A number as Velocity's PRE_DIRECTIVE state reads it: an integer ('1..' leaves the dots) or a
+# float ('1.5', '-1', '.5e3').
+_PRE_DIRECTIVE_NUMBER = r"-?(?:[0-9]+(?:\.(?!\.)[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
+# A '#' that starts nothing, with the token Velocity's PRE_DIRECTIVE state reads after it: a word or
+# a number.
+HASH_TEXT = re.compile(r"#(?:[a-zA-Z_][a-zA-Z0-9_]*|" + _PRE_DIRECTIVE_NUMBER + ")?")
+# What Velocity's PRE_DIRECTIVE state reads as a token of its own at text level: a word or a number.
+PRE_DIRECTIVE_TOKEN = re.compile(r"[a-zA-Z_@][a-zA-Z0-9_@]*|" + _PRE_DIRECTIVE_NUMBER)
+# A backslash, then "#" and a name (the end of an ESCAPE_DIRECTIVE token).
+ESCAPED_DIRECTIVE_AHEAD = re.compile(r"\\#\{?[a-zA-Z_]")
+BLANKS_THEN_SET = re.compile(r"[ \t]+#(?:set|\{set\})[ ]*\(")
+SET_NAME = re.compile(r"#(?:set|\{set\})[ ]*\(")
+RUNT_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
+# After '##' in the REFMODIFIER state: the forms the first '#' vanishes before.
+PREFIXED_ABSORBING = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_]))")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
 ARGUMENT_DIRECTIVES = {
@@ -159,6 +174,14 @@ class Scanner:
         # Pieces of pending text from this index on began a new token in Velocity's lexer
         # (after a '#word', a literal block or an escaped directive): #set may eat them.
         self.fresh_from = 0
+        # Velocity's lexer stays in its PRE_DIRECTIVE state after '#$ref' (the '#' is a MORE
+        # prefix of the reference, whose state was pushed over PRE_DIRECTIVE): until a character
+        # that starts none of that state's tokens, '#set(' is read as '#' + a word (an error).
+        self.pre_directive = False
+        # Where the last reference in text ended (with comments after it), if its state is
+        # still current (a '#set(' there, or after blanks, is Velocity's SET_DIRECTIVE token).
+        self.reference_end = -1
+        self.reference_modifier = False
 
     # ----- positions -------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -256,6 +279,10 @@ class Scanner:
                 at_end = pos + 1 == length or source.startswith("$!", pos) and pos + 2 == length
                 if at_end and self.lone_sigil_at_end_is_error:
                     raise self.error("Lexical error: encountered <EOF> after '$'", column=self.column + length - pos)
+                self.pre_directive = False
+                if source.startswith("\\", pos + 1) and self.sigil_vanishes(pos + 1):
+                    self.pos += 1
+                    continue
                 self.add_text(1)
                 self.literal_backslashes()
             elif char == "#":
@@ -267,13 +294,28 @@ class Scanner:
                     continue
                 # A '#' that starts nothing: it and the word after it are a token of their own.
                 word = HASH_TEXT.match(source, pos)
+                if word.end() == pos + 1 and source.startswith("\\", pos + 1) and self.sigil_vanishes(pos + 1):
+                    self.pos += 1
+                    continue
                 self.add_text(word.end() - pos)
                 if word.end() - word.start() == 1:
                     self.literal_backslashes()
+                    if source.startswith("$", self.pos) and self.reference_starts_here(self.pos) or \
+                            source.startswith("\\", pos + 1) and self.reference_starts_here(self.pos):
+                        self.pre_directive = True  # '#$ref' (or '#\$ref'): see __init__
                 self.mark_token_boundary()
             elif char == "\\":
+                if self.pre_directive and not source.startswith("$", BACKSLASHES.match(source, pos).end()):
+                    self.pre_directive = False
                 self.backslashes()
             else:  # plain text (add_text, inlined)
+                if self.pre_directive:
+                    self.pre_directive = False
+                    word = PRE_DIRECTIVE_TOKEN.match(source, pos)
+                    if word:  # a token of its own (then the state drops to DEFAULT)
+                        self.add_text(word.end() - pos)
+                        self.mark_token_boundary()
+                        continue
                 end = PLAIN_TEXT.match(source, pos).end()
                 if self.text_start is None:
                     self.text_start = pos
@@ -295,6 +337,8 @@ class Scanner:
         hash_form = ABSORBING_FORM.match(self.source, following)
         if hash_form:
             # The run and the blanks before a #set are dropped; the directive is lexed next.
+            # (Blanks before the run are a text token: #set does not eat them.)
+            self.mark_token_boundary()
             self.advance(self.source.index("#", following) - at)
             return True
         if self.source.startswith("#[[", following) and following > at:
@@ -351,6 +395,19 @@ class Scanner:
         self.add_text(count)
         self.mark_token_boundary()  # a backslash run is a token of its own
 
+    def sigil_vanishes(self, at: int) -> bool:
+        """Whether a lone '$' or '#' before the backslashes at ``at`` vanishes: it is a MORE
+        prefix of the token they start, and that token's node prints no prefix (an escaped
+        directive ``\\#word``, or a run of two or more backslashes)."""
+        source = self.source
+        end = BACKSLASHES.match(source, at).end()
+        count = end - at
+        if source.startswith("$", end):
+            return False
+        if source.startswith("#", end) and ESCAPED_DIRECTIVE_AHEAD.match(source, end - 1):
+            return count % 2 == 1 or not SET_NAME.match(source, end) and not source.startswith("#set", end)
+        return count >= 2
+
     def literal_backslashes(self) -> None:
         """Backslashes right after a lone '$' or '#' are plain text, not an escape."""
         end = BACKSLASHES.match(self.source, self.pos).end()
@@ -406,7 +463,13 @@ class Scanner:
 
     def line_comment(self) -> None:
         self.flush_text()
-        self.pos = TO_LINE_END.match(self.source, self.pos).end()
+        end = TO_LINE_END.match(self.source, self.pos).end()
+        if end == len(self.source) and self.lone_sigil_at_end_is_error and \
+                self.source[self.pos + 2:].endswith(("#", "$", "$!")):
+            # '#' and '$' are MORE prefixes even inside a comment: one at the end meets <EOF>
+            self.pos = end
+            raise self.error("Lexical error: encountered <EOF> after a '#' or '$' in a comment")
+        self.pos = end
 
     def block_comment(self) -> None:
         self.flush_text()
@@ -443,10 +506,30 @@ class Scanner:
             if name == "set":
                 return False
             self.missing_arguments(name, end)
+        after_reference = self.after_reference_state()
         if name == "set":
+            if self.pre_directive and not after_reference:
+                # PRE_DIRECTIVE reads '#set' as a pluggable directive's name: '=' is an error.
+                self.flush_text()
+                self.pos = paren
+                raise self.error("Encountered '#set' where Velocity's lexer is still after '#$reference'")
             self.drop_indentation_before_set()
         self.directive_with_arguments(ARGUMENT_DIRECTIVES[name], end, paren)
+        if after_reference and name == "set":
+            # SET_DIRECTIVE pushed the reference's state: it is back after the ')'
+            self.reference_end = self.pos
+            if self.source.startswith(("{", "}", "#"), self.pos):
+                self.flush_text()
+                if self.source.startswith("#", self.pos):
+                    self.after_reference(self.reference_modifier)
+                else:
+                    self.curly_after_reference(self.reference_modifier)
         return True
+
+    def after_reference_state(self) -> bool:
+        """Whether Velocity's lexer is still in a reference's state here (only blanks since)."""
+        end = self.reference_end
+        return end >= 0 and (end == self.pos or not self.source[end:self.pos].strip(" \t"))
 
     def missing_arguments(self, name: str, end: int) -> None:
         self.flush_text()
@@ -486,8 +569,13 @@ class Scanner:
                 # '$name.a.b' without calls or indexes (most references): one token.
                 out.append(Token("REF_SIMPLE", simple.group(), start, end, self))
                 self.pos = end
-                if in_text and (following == "{" or following == "}"):
-                    self.curly_after_reference()
+                if in_text:
+                    self.reference_end = end
+                    self.reference_modifier = "." in simple.group()
+                    if following == "{" or following == "}":
+                        self.curly_after_reference(self.reference_modifier)
+                    elif following == "#":
+                        self.after_reference("." in simple.group())
                 return
         head = REFERENCE_HEAD.match(source, start)
         opener, name = head.groups()
@@ -496,37 +584,132 @@ class Scanner:
         self.pos = head.end()
         out.append(Token("REF_BRACE_OPEN" if braced else "REF_OPEN", opener, start, middle, self))
         out.append(Token("REF_NAME", name, middle, self.pos, self))
+        modifier = False
         if self.pos < len(source) and source[self.pos] in ".[":
-            self.reference_tail()
+            modifier = self.reference_tail()
         if braced:
             if not source.startswith("}", self.pos):
                 if self.pos >= len(source):
                     raise self.error("Encountered <EOF> inside ${...}: expected '}'")
                 raise self.error(f"Encountered {source[self.pos]!r} inside ${{...}}: expected '}}'")
             self.token("REF_BRACE_CLOSE", "}")
-        elif in_text and source.startswith(("{", "}"), self.pos):
-            self.curly_after_reference()
+        elif in_text:
+            self.reference_end = self.pos
+            self.reference_modifier = modifier
+            following = source[self.pos:self.pos + 1]
+            if following == "{" or following == "}":
+                self.curly_after_reference(modifier)
+            elif following == "#":
+                self.after_reference(modifier)
+            elif following.isascii() and (following.isalpha() or following == "_"):
+                self.after_reference(modifier, True)  # after ')' or ']': an identifier token
 
-    def curly_after_reference(self) -> None:
+    def after_reference(self, modifier: bool, via_comment: bool = False) -> None:
+        """What follows an unbraced reference in text while Velocity's lexer is still in its
+        REFERENCE state (``modifier``: REFMODIFIER, after a ``.property``). Comments and literal
+        blocks keep that state: after them a name is an identifier token (it prints, with any
+        properties, calls and indexes after it dropped), and ``{``/``}`` read as right after a
+        reference. REFMODIFIER has no ``##`` token: there the first '#' is a MORE prefix."""
+        source = self.source
+        self.reference_modifier = modifier
+        while True:
+            pos = self.pos
+            if source.startswith("#*", pos):
+                self.block_comment()
+            elif source.startswith("#[[", pos):
+                self.literal_block()
+            elif modifier and source.startswith("##", pos):
+                self.hash_after_modifier()
+                return
+            elif via_comment and (name := RUNT_NAME.match(source, pos)):
+                if name.group() in ("true", "false"):
+                    self.pos = pos
+                    raise self.error(f"Encountered {name.group()!r} after a reference and a comment")
+                self.add_text(name.end() - pos)
+                if self.pos < len(source) and source[self.pos] in ".[":
+                    mark = len(self.out)
+                    modifier = self.reference_tail()
+                    del self.out[mark:]  # (Velocity prints only the identifier)
+                else:
+                    modifier = False
+                self.mark_token_boundary()
+            elif via_comment and source.startswith(("{", "}"), pos):
+                self.flush_text()
+                self.curly_after_reference(modifier)
+                return
+            else:
+                return
+            via_comment = True
+            self.reference_end = self.pos
+            self.reference_modifier = modifier
+
+    def hash_after_modifier(self) -> None:
+        """``##`` in the REFMODIFIER state: the first '#' is a MORE prefix of what the second
+        starts, read in the PRE_DIRECTIVE state (which then stays, as after ``#$ref``)."""
+        source = self.source
+        at = self.pos + 1
+        self.pre_directive = True
+        if source.startswith(("##", "#*"), at) or PREFIXED_ABSORBING.match(source, at):
+            self.pos = at  # the prefix vanishes; the comment or directive is read next
+            return
+        if source.startswith("#[[", at):  # the prefix shows as '[' before the block
+            self.add_text(1)
+            self.pending_text[-1] = "["
+            return
+        if at + 1 >= len(source):
+            self.pos = len(source)
+            raise self.error("Lexical error: encountered <EOF> after '##'")
+        if SET_NAME.match(source, at):
+            self.pos = at
+            raise self.error("Encountered '#set' after '#' in Velocity's PRE_DIRECTIVE state")
+        if source.startswith("$", at + 1) or source.startswith("\\", at + 1):
+            self.add_text(1)  # '#' and then '#$ref', read next
+            return
+        word = HASH_TEXT.match(source, at)
+        self.add_text(word.end() - self.pos)
+        self.mark_token_boundary()
+
+    def curly_after_reference(self, modifier: bool = False) -> None:
         """Velocity reads ``$ref{name}`` / ``$ref{$other}`` as the reference, a '{', and a
         dropped ``name}`` (its parser takes them for a brace it never prints); without the
         closing '}' it is a syntax error. ``$ref{ }`` and ``$ref{}`` stay text. A '}' right
         after the reference (or after that) is a text token of its own."""
-        match = CURLY_AFTER_REFERENCE.match(self.source, self.pos)
+        source = self.source
+        match = CURLY_AFTER_REFERENCE.match(source, self.pos)
         if match:
-            if match.group("close") is None:
-                self.advance(match.end() - self.pos)
-                raise self.error("Encountered text after '$reference{': expected '}'")
-            self.token("TEXT", "{")
+            # '{' name or '{$name', then properties, calls and indexes, then '}' (dropped)
+            start = self.pos
             self.pos = match.end()
+            if self.pos < len(source) and source[self.pos] in ".[":
+                mark = len(self.out)
+                self.reference_tail()
+                del self.out[mark:]
+            if not source.startswith("}", self.pos):
+                raise self.error("Encountered text after '$reference{': expected '}'")
+            self.out.append(Token("TEXT", "{", start, start + 1, self))
+            self.pos += 1
+        elif source.startswith("{", self.pos) and BLANKS_THEN_SET.match(source, self.pos + 1):
+            # '{' keeps the reference's state: SET_DIRECTIVE there eats the blanks before it
+            self.add_text(1)
+            self.mark_token_boundary()
+            self.reference_end = self.pos
+            return
+        elif source.startswith("{#", self.pos):
+            # a '{' token keeps the reference's state for what follows
+            self.add_text(1)
+            self.reference_end = self.pos
+            self.after_reference(modifier)
+            return
         if self.source.startswith("}", self.pos):  # a '}' after a reference is a token of its own
             self.add_text(1)
             self.mark_token_boundary()
 
-    def reference_tail(self) -> None:
-        """Properties, method calls and indexes that follow a reference's name, adjacent only."""
+    def reference_tail(self) -> bool:
+        """Properties, method calls and indexes that follow a reference's name, adjacent only.
+        Returns whether the last part but indexes was a property (Velocity's REFMODIFIER state)."""
         source, out = self.source, self.out
         length = len(source)
+        modifier = False
         while self.pos < length:
             pos = self.pos
             char = source[pos]
@@ -537,14 +720,17 @@ class Scanner:
                     out.append(Token("CALL_OPEN", "(", end, end + 1, self))
                     self.pos = end + 1
                     self.expression(")", "CALL_CLOSE")
+                    modifier = False
                 else:
                     out.append(Token("DOT_NAME", source[pos:end], pos, end, self))
                     self.pos = end
+                    modifier = True
             elif char == "[":
                 self.token("INDEX_OPEN", "[")
                 self.expression("]", "INDEX_CLOSE")
             else:
-                return
+                return modifier
+        return modifier
 
     # ----- expressions (directive arguments, method arguments, indexes) ----------------
     def expression(self, closer: str, close_kind: str) -> None:
