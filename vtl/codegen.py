@@ -17,7 +17,7 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "3"
+CODEGEN_VERSION = "4"
 
 #: Pieces of output a #foreach collects before joining them into one string.
 LOOP_CHUNK = 1024
