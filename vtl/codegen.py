@@ -554,7 +554,15 @@ class _TemplateFacts:
         if kind is n.Reference:
             for facts in open_loops:
                 facts.referenced.add(node.name)
-        elif kind is n.SetDirective:
+            for part in node.parts:  # (a property holds nothing more)
+                if type(part) is not n.Property:
+                    self._visit(part, open_loops)
+            return
+        if kind is n.Block:
+            for statement in node.statements:
+                self._visit(statement, open_loops)
+            return
+        if kind is n.SetDirective:
             for facts in open_loops:
                 facts.assigned.add(node.target.name)
         elif kind in _HIDDEN_READERS or kind is n.InterpolatedString and not _plain_string(node):
