@@ -65,6 +65,7 @@ CASES = {
     "jsonpath $.items[*].name": ("jsonpath_select", _path("$.items[*].name")),
     "jsonpath $..name": ("jsonpath_select", _path("$..name")),
     "jsonpath $.items[?(@.ok)].id": ("jsonpath_select", _path("$.items[?(@.ok)].id")),
+    "jsonpath $.items[?(@.price > 100)].name": ("jsonpath_select", _path("$.items[?(@.price > 100)].name")),
     "jsonpath $.items[449].name": ("jsonpath_select", _path("$.items[449].name")),
     "java_output_text": ("java_output_text", (_with_lone_surrogates(TEXT),)),
     "java_output_text (no surrogates)": ("java_output_text", (TEXT,)),

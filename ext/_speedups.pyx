@@ -12,9 +12,10 @@ two passes: one to measure, one to write into a string allocated once.
 
 Besides the string helpers: json-smart's containers for a decoded payload (``as_json_smart``),
 Jayway JsonPath over a ``vtl.jsonpath.CompiledPath``'s steps (``jsonpath_select``,
-``jsonpath_read``: the pure walk of ``vtl.jsonpath``, step for step; filter predicates are still
-evaluated by their Python objects) and the final output pass (``java_output_text``). JSONPath's
-exceptions are ``vtl.jsonpath``'s own classes with the pure walk's message texts.
+``jsonpath_read``: the pure walk of ``vtl.jsonpath``, step for step; the common filter predicates,
+existence tests and comparisons with ``&&``/``||``, are evaluated here, the others by their Python
+objects) and the final output pass (``java_output_text``). JSONPath's exceptions are
+``vtl.jsonpath``'s own classes with the pure walk's message texts.
 
 And what generated code calls for every reference (``get_property``, ``call_method``,
 ``call_method0``, ``call_method1``): the same lookups in the same per-type tables of
@@ -30,7 +31,7 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (Py_UCS1, Py_UCS2, PyUnicode_1BYTE_DATA, PyUnicode_1BYTE_KIND,
                               PyUnicode_2BYTE_KIND, PyUnicode_4BYTE_KIND, PyUnicode_DATA,
                               PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_KIND,
-                              PyUnicode_New, PyUnicode_READ, PyUnicode_WRITE)
+                              PyUnicode_New, PyUnicode_READ, PyUnicode_WRITE, PyUnicode_Compare)
 
 from decimal import Decimal
 
@@ -1022,6 +1023,7 @@ cdef dict _KINDS = {"root": K_ROOT, "property": K_PROPERTY, "index": K_INDEX, "s
 cdef object _PathNotFoundError = None
 cdef object _InvalidPathError = None
 cdef object _FUNCTIONS = None
+cdef object _jsonpath_module = None
 cdef object _ABSENT = object()
 
 
@@ -1033,7 +1035,12 @@ cdef int _load_jsonpath() except -1:
         _PathNotFoundError = jsonpath.PathNotFoundError
         _InvalidPathError = jsonpath.InvalidPathError
         _FUNCTIONS = jsonpath._FUNCTIONS
+        _load_filters(jsonpath)
     return 0
+
+
+cdef class _Pred
+cdef class _Plan
 
 
 cdef class _Step:
@@ -1047,6 +1054,7 @@ cdef class _Step:
     cdef bint has_start, has_stop  # slice
     cdef Py_ssize_t start, stop
     cdef object arg  # filter: the predicate; function: the name
+    cdef _Pred pred  # filter: the predicate as evaluated here (_compile_predicate)
 
 
 cdef class _Plan:
@@ -1089,6 +1097,8 @@ cdef _Plan _plan_of(object path):
             record.stop = stop if stop is not None else 0
         elif record.kind == K_FILTER or record.kind == K_FUNCTION:
             record.arg = step.arg
+            if record.kind == K_FILTER:
+                record.pred = _compile_predicate(step.arg)
         steps.append(record)
     cdef _Plan made = _Plan.__new__(_Plan)
     made.steps = tuple(steps)
@@ -1361,7 +1371,7 @@ cdef bint _scan_matches(_Step target, object model, _Context context) except -1:
     if kind == K_WILDCARD:
         return True
     if kind == K_FILTER:
-        return _accept(target.arg, model, context)
+        return _accept(target.pred, model, context)
     return False
 
 
@@ -1389,9 +1399,363 @@ cdef int _walk(_Plan plan, Py_ssize_t index, _Step target, object model, _Contex
     return 0
 
 
-cdef bint _accept(object predicate, object item, _Context context) except -1:
+# --- Filters: vtl.jsonpath's predicates (_Relation, _Logical) evaluated here -------------------
+# A filter's predicate is compiled once (_compile_predicate) into _Pred records. These run here,
+# without the Python predicate objects: existence tests ([?(@.isbn)]), the relations == != === !==
+# < <= > >= between paths and literals (or two paths), and !, && and || over them. Anything else
+# (=~, in, size, ...: rarer operators) keeps its Python predicate object (P_PYTHON). Within a
+# relation evaluated here, a pair of values this code does not decide (a number against a string,
+# JSON against JSON, a number it cannot compare exactly as a double or an integer, a value of an
+# unexpected type) goes to the Python operator itself (_OPERATORS), with the Python value nodes.
+
+cdef enum:
+    V_UNDEF
+    V_NULL
+    V_BOOL
+    V_NUM
+    V_STR
+    V_JSON
+    V_PATTERN
+    V_OTHER  # a value _node_of turns into text: left to the Python operator
+
+cdef enum:
+    P_PYTHON
+    P_EXISTS
+    P_RELATION
+    P_NOT
+    P_AND
+    P_OR
+
+cdef enum:
+    R_EQ
+    R_NE
+    R_SEQ
+    R_SNE
+    R_LT
+    R_LE
+    R_GT
+    R_GE
+
+cdef dict _RELATIONS = {"==": R_EQ, "!=": R_NE, "===": R_SEQ, "!==": R_SNE,
+                        "<": R_LT, "<=": R_LE, ">": R_GT, ">=": R_GE}
+cdef dict _VALUE_KINDS = {"undefined": V_UNDEF, "null": V_NULL, "boolean": V_BOOL, "number": V_NUM,
+                          "string": V_STR, "json": V_JSON, "pattern": V_PATTERN}
+cdef object _py_Relation = None
+cdef object _py_Logical = None
+cdef object _py_OPERATORS = None
+cdef object _py_node_of = None
+cdef object _py_decimal = None
+cdef object _py_UNDEFINED = None
+
+
+cdef int _load_filters(object jsonpath) except -1:
+    global _py_Relation, _py_Logical, _py_OPERATORS, _py_node_of, _py_decimal, _py_UNDEFINED
+    _py_Relation = jsonpath._Relation
+    _py_Logical = jsonpath._Logical
+    _py_OPERATORS = jsonpath._OPERATORS
+    _py_node_of = jsonpath._node_of
+    _py_decimal = jsonpath._decimal
+    _py_UNDEFINED = jsonpath._UNDEFINED
+    return 0
+
+
+cdef class _Operand:
+    """One side of a relation: a path (resolved per item) or a literal."""
+    cdef bint is_path, from_root
+    cdef _Plan plan  # path
+    cdef object node  # literal: its vtl.jsonpath._Node (what the Python operator takes)
+    cdef int kind  # literal: V_*
+    cdef object value  # literal: the value compared here (a number: an int, a float or a Decimal)
+
+
+cdef class _Pred:
+    cdef int kind  # P_*
+    cdef int relation  # P_RELATION: R_*
+    cdef object python  # the vtl.jsonpath predicate (P_PYTHON applies it)
+    cdef object operator  # P_RELATION: the Python operator, for the pairs not decided here
+    cdef _Operand left, right  # P_RELATION; P_EXISTS: the path in left
+    cdef tuple operands  # P_NOT, P_AND, P_OR: _Pred records
+
+
+cdef _Pred _compile_predicate(object predicate):
+    cdef _Pred made = _Pred.__new__(_Pred)
+    made.kind = P_PYTHON
+    made.python = predicate
+    if type(predicate) is _py_Logical:
+        operator, operands = predicate.operator, predicate.operands
+        if operator == "!" and len(operands) == 1:
+            made.kind = P_NOT
+        elif operator == "&&":
+            made.kind = P_AND
+        elif operator == "||":
+            made.kind = P_OR
+        else:
+            return made
+        made.operands = tuple([_compile_predicate(operand) for operand in operands])
+    elif type(predicate) is _py_Relation:
+        left, operator, right = predicate.left, predicate.operator, predicate.right
+        if operator == "EXISTS":
+            # [?(@.isbn)]: the left path read with require_properties, against true
+            if (left.kind == "path" and left.exists_check and right.kind == "boolean" and right.value is True
+                    and right.exists_check is False):
+                made.left = _path_operand(left.value)
+                made.kind = P_EXISTS
+        elif operator in _RELATIONS:
+            made.left = _operand_of(left)
+            made.right = _operand_of(right)
+            if made.left is not None and made.right is not None:
+                made.kind = P_RELATION
+                made.relation = _RELATIONS[operator]
+                made.operator = _py_OPERATORS[operator]
+    return made
+
+
+cdef _Operand _path_operand(object path):
+    cdef _Operand made = _Operand.__new__(_Operand)
+    made.is_path = True
+    made.from_root = path.steps[0].arg == "$"  # _resolve: the root for $, else the item
+    made.plan = _plan_of(path)
+    return made
+
+
+cdef _Operand _operand_of(object node):
+    """A relation's side, or None when it is not one evaluated here."""
+    if node.kind == "path":
+        return None if node.exists_check else _path_operand(node.value)
+    kind = _VALUE_KINDS.get(node.kind)
+    if kind is None or node.exists_check:
+        return None
+    value = node.value
+    if kind == V_NUM:
+        if type(value) is not _Decimal:
+            return None
+        value = _number_literal(value)
+    elif kind == V_STR or kind == V_PATTERN:
+        if type(value) is not str:
+            return None
+    elif kind == V_BOOL:
+        if type(value) is not bool:
+            return None
+    cdef _Operand made = _Operand.__new__(_Operand)
+    made.node = node
+    made.kind = kind
+    made.value = value
+    return made
+
+
+cdef object _number_literal(object number):
+    """A number literal (a Decimal) as a value that _num_cmp orders exactly as Jayway's BigDecimal:
+    an int when it is integral, a float when that double's own decimal (_decimal) is the literal,
+    else the Decimal itself (compared as Decimals)."""
+    if not number.is_finite():
+        return number
+    if number == number.to_integral_value() and number.adjusted() < 40:
+        return int(number)
+    as_double = float(number)
+    if as_double - as_double == 0.0 and _py_decimal(as_double) == number:
+        return as_double
+    return number
+
+
+cdef object _resolve_value(_Operand operand, object item, _Context context, bint require_properties):
+    """What a path operand finds in ``item`` (or the root, for $): the value, or _ABSENT where
+    the Python predicate's path.read raises PathNotFoundError (_resolve)."""
+    document = context.root if operand.from_root else item
+    cdef _Plan plan = operand.plan
+    if plan.definite:
+        return _read_definite(plan, document, require_properties, True)
     try:
-        return bool(predicate.apply(item, context.root))
+        return _read(plan, document, context.root, require_properties)
+    except _PathNotFoundError:
+        return _ABSENT
+
+
+cdef inline int _value_kind(object value):
+    """The kind of _node_of(value) (V_OTHER: a value _node_of prints as text)."""
+    if value is _ABSENT:
+        return V_UNDEF
+    if value is None:
+        return V_NULL
+    kind = type(value)
+    if kind is bool:
+        return V_BOOL
+    if kind is int or kind is float or kind is _Decimal:
+        return V_NUM
+    if kind is str:
+        return V_STR
+    if isinstance(value, list) or isinstance(value, dict):
+        return V_JSON
+    return V_OTHER
+
+
+cdef extern from "Python.h":
+    long long PyLong_AsLongLongAndOverflow(object value, int *overflow) except? -1
+
+
+cdef inline bint _as_exact_double(object number, double *out) except -1:
+    """An int or a float as the double whose decimal is its decimal (_decimal), when there is one:
+    a finite float, or an int of at most 2**53 in magnitude."""
+    cdef double value
+    cdef long long integer
+    cdef int overflow = 0
+    if type(number) is float:
+        value = number
+        if value - value != 0.0:  # NaN or infinite
+            return False
+        out[0] = value
+        return True
+    if type(number) is int:
+        integer = PyLong_AsLongLongAndOverflow(number, &overflow)
+        if overflow or integer > 9007199254740992LL or integer < -9007199254740992LL:
+            return False
+        out[0] = <double>integer
+        return True
+    return False
+
+
+cdef int _num_cmp(object left, object right) except -3:
+    """Jayway's BigDecimal compareTo of two numbers (int, float, Decimal) as _decimal makes them:
+    -1, 0, 1, or 2 when either is NaN (NumberNode.NAN: no order, equal to nothing).
+
+    A float's _decimal is its shortest round-trip decimal, and those order as the doubles do; an
+    int up to 2**53 is its own double. Beyond those, the Decimals themselves are compared."""
+    cdef double x, y
+    cdef long long i, j
+    cdef int overflow = 0
+    if type(left) is int and type(right) is int:
+        i = PyLong_AsLongLongAndOverflow(left, &overflow)
+        if not overflow:
+            j = PyLong_AsLongLongAndOverflow(right, &overflow)
+            if not overflow:
+                return (i > j) - (i < j)
+        return (left > right) - (left < right)
+    if type(left) is float:
+        x = left
+        if x - x != 0.0:
+            return 2
+    if type(right) is float:
+        y = right
+        if y - y != 0.0:
+            return 2
+    if _as_exact_double(left, &x) and _as_exact_double(right, &y):
+        return (x > y) - (x < y)
+    first, second = _py_decimal(left), _py_decimal(right)
+    if first is None or second is None:
+        return 2
+    return (first > second) - (first < second)
+
+
+cdef int _equal(int left_kind, object left, int right_kind, object right) except -2:
+    """EqualsEvaluator (_equals): 1 or 0, or -1 for a pair left to the Python operator."""
+    cdef int order
+    if left_kind == V_NUM:
+        if right_kind == V_NUM:
+            order = _num_cmp(left, right)
+            return order == 0
+        return -1 if right_kind == V_STR else 0
+    if left_kind == V_STR:
+        if right_kind == V_STR:
+            return PyUnicode_Compare(left, right) == 0
+        return -1 if right_kind == V_NUM else 0
+    if left_kind == V_BOOL:
+        return right_kind == V_BOOL and (left is right)
+    if left_kind == V_NULL:
+        return right_kind == V_NULL
+    if left_kind == V_PATTERN:
+        return right_kind == V_PATTERN and PyUnicode_Compare(left, right) == 0
+    if left_kind == V_JSON and right_kind == V_JSON:
+        return -1
+    return 0
+
+
+cdef int _ordered(int relation, int left_kind, object left, int right_kind, object right) except -2:
+    """The < <= > >= evaluators (_compare): 1 or 0, or -1 for a pair left to the Python operator."""
+    cdef int order
+    if left_kind == V_NUM and right_kind == V_NUM:
+        order = _num_cmp(left, right)
+        if order == 2:
+            return 0
+    elif left_kind == V_STR and right_kind == V_STR:
+        if PyUnicode_KIND(left) == PyUnicode_4BYTE_KIND or PyUnicode_KIND(right) == PyUnicode_4BYTE_KIND:
+            return -1  # maybe characters beyond the BMP: String.compareTo orders UTF-16 units
+        order = PyUnicode_Compare(left, right)
+    else:
+        return 0
+    if relation == R_LT:
+        return order < 0
+    if relation == R_LE:
+        return order <= 0
+    if relation == R_GT:
+        return order > 0
+    return order >= 0
+
+
+cdef object _python_node(_Operand operand, object value):
+    """The vtl.jsonpath._Node the Python predicate would have for this side."""
+    if not operand.is_path:
+        return operand.node
+    if value is _ABSENT:
+        return _py_UNDEFINED
+    return _py_node_of(value)
+
+
+cdef bint _relation(_Pred pred, object item, _Context context) except -1:
+    cdef _Operand left = pred.left, right = pred.right
+    cdef int left_kind, right_kind, outcome
+    cdef int relation = pred.relation
+    if left.is_path:
+        left_value = _resolve_value(left, item, context, False)
+        left_kind = _value_kind(left_value)
+    else:
+        left_value, left_kind = left.value, left.kind
+    if right.is_path:
+        right_value = _resolve_value(right, item, context, False)
+        right_kind = _value_kind(right_value)
+    else:
+        right_value, right_kind = right.value, right.kind
+    if left_kind == V_OTHER or right_kind == V_OTHER:
+        outcome = -1
+    elif relation == R_EQ or relation == R_NE:
+        outcome = _equal(left_kind, left_value, right_kind, right_value)
+        if outcome >= 0 and relation == R_NE:
+            outcome = not outcome
+    elif relation == R_SEQ or relation == R_SNE:  # === and !==: the kinds first
+        outcome = 0 if left_kind != right_kind else _equal(left_kind, left_value, right_kind, right_value)
+        if outcome >= 0 and relation == R_SNE:
+            outcome = not outcome
+    else:
+        outcome = _ordered(relation, left_kind, left_value, right_kind, right_value)
+    if outcome < 0:
+        return bool(pred.operator(_python_node(left, left_value), _python_node(right, right_value)))
+    return outcome
+
+
+cdef bint _test(_Pred pred, object item, _Context context) except -1:
+    """The predicate's apply(item, root)."""
+    cdef int kind = pred.kind
+    cdef _Pred operand
+    if kind == P_EXISTS:
+        return _resolve_value(pred.left, item, context, True) is not _ABSENT
+    if kind == P_RELATION:
+        return _relation(pred, item, context)
+    if kind == P_AND:
+        for operand in pred.operands:
+            if not _test(operand, item, context):
+                return False
+        return True
+    if kind == P_OR:
+        for operand in pred.operands:
+            if _test(operand, item, context):
+                return True
+        return False
+    if kind == P_NOT:
+        return not _test(<_Pred>pred.operands[0], item, context)
+    return bool(pred.python.apply(item, context.root))
+
+
+cdef bint _accept(_Pred predicate, object item, _Context context) except -1:
+    try:
+        return _test(predicate, item, context)
     except _InvalidPathError:
         return False
 
@@ -1399,11 +1763,11 @@ cdef bint _accept(object predicate, object item, _Context context) except -1:
 cdef int _eval_filter(_Plan plan, Py_ssize_t index, _Step step, object model, _Context context) except -1:
     cdef Py_ssize_t position = 0
     if isinstance(model, dict):
-        if _accept(step.arg, model, context):
+        if _accept(step.pred, model, context):
             _emit(plan, index, step, model, context)
     elif isinstance(model, list):
         for element in model:
-            if _accept(step.arg, element, context):
+            if _accept(step.pred, element, context):
                 _handle_index(plan, index, step, model, position, context)
             position += 1
     elif step.upstream_definite:

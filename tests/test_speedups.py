@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import os
 import subprocess
 import sys
@@ -422,10 +423,40 @@ def test_jsonpath_cycles_raise_recursion_error(twin):
 
 json_names = st.sampled_from(["a", "b", "c", "x y"])
 json_documents = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-5, 5, allow_nan=False), st.sampled_from(["a", "b", ""])),
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(-5, 5, allow_nan=False),
+              st.sampled_from(["a", "b", "", "1", "\U0001F600"])),
     lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(json_names, children, max_size=4)),
     max_leaves=25)
 _name_text = lambda name: f".{name}" if " " not in name else f"['{name}']"  # noqa: E731
+
+# Filters: what the Cython twin evaluates itself (existence, == != === !== < <= > >= between paths
+# and literals, !, &&, ||) and a few it leaves to the Python predicates (=~, in, size).
+filter_paths = st.sampled_from(["@.a", "@.b", "@['x y']", "@.a.b", "@", "$.a", "@.a[0]", "@.a[*]", "@.a.length()",
+                                "@..b", "@.c.min()", "@.a[?(@.b)]"])
+# Number texts both as literals and in documents, so that close numbers meet: a double and a
+# decimal just beside it, an int and the same value written as a double or with an exponent.
+NUMBER_TEXTS = ["0", "1", "-1", "2.5", "1.0", "0.1", "-3", "1e1", "10", "1.5E0", "0.30000000000000004", "0.3",
+                "1.00000000000000000001", "0.10000000000000000001", "0.1000000000000000055511151231257827",
+                "100000000000000000000", "1e20", "100000000000000000001", "1e400", "-0", "9007199254740993",
+                "9007199254740992", "12345678901234567890123"]
+filter_literals = st.one_of(
+    st.sampled_from(NUMBER_TEXTS),
+    st.sampled_from(["'a'", "'b'", "''", "'1'", "'2.5'", "'\U0001F600'", "'\uffff'", "'\\u00e9'", "true", "false",
+                     "null", "['a', 1]", "[]", "{}"]),
+    st.integers(-4, 4).map(str),
+    st.floats(-5, 5, allow_nan=False).map(repr))
+filter_operators = st.sampled_from(["==", "!=", "===", "!==", "<", "<=", ">", ">="])
+filter_atoms = st.one_of(
+    filter_paths,
+    filter_paths.filter(lambda path: path != "@").map(lambda path: "!" + path),
+    st.tuples(filter_paths, filter_operators, filter_literals).map(" ".join),
+    st.tuples(filter_literals, filter_operators, filter_paths).map(" ".join),
+    st.tuples(filter_paths, filter_operators, filter_paths).map(" ".join),
+    st.sampled_from(["@.a =~ /a.*/", "@.b in ['a', 1]", "@.a size 1", "@.a nin [1]"]),
+)
+filters = st.recursive(filter_atoms, lambda children: st.one_of(
+    st.tuples(children, st.sampled_from([" && ", " || "]), children).map("".join),
+    children.map(lambda text: f"({text})")), max_leaves=4)
 path_steps = st.one_of(
     json_names.map(_name_text),
     st.lists(json_names, min_size=2, max_size=3, unique=True).map(lambda names: "[" + ",".join(f"'{n}'" for n in names) + "]"),
@@ -435,6 +466,8 @@ path_steps = st.one_of(
                      "[?(@.a > 0)]", "[?(@ == 'a')]", "[?(@.a == $.b)]", "[?(@.c.length() > 1)]"]),
     json_names.map(lambda name: ".." + (name if " " not in name else f"['{name}']")),
     st.sampled_from(["..*", "..[0]", "..[1:]", "..[?(@.a)]", "..['a','b']"]),
+    filters.map(lambda text: f"[?({text})]"),
+    filters.map(lambda text: f"..[?({text})]"),
 )
 path_functions = st.sampled_from(["", "", "", ".length()", ".min()", ".avg()", ".keys()", ".first()", ".last()"])
 
@@ -449,6 +482,138 @@ def test_jsonpath_twins_agree(value, steps, function):
     except jsonpath.InvalidPathError:
         return
     jsonpath_agrees(path, parse_json_text(json.dumps(value)))
+
+
+# Documents for filters: numbers of every kind the parser makes (int, float, Decimal for long
+# number texts), strings that look like numbers, characters beyond the BMP.
+filter_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-4, 4), st.integers(-(10**21), 10**21),
+    st.floats(allow_nan=False, allow_infinity=False), st.floats(-5, 5, allow_nan=False),
+    st.sampled_from(["a", "b", "", "1", "2.5", "-0", "\U0001F600", "\uffff", "\u00e9", "A"]),
+    st.sampled_from(NUMBER_TEXTS + ["2.50000000000000000000", "100000000000000000000.0", "-1e-400",
+                                    "3.000000000000000000001"]).map(lambda text: ("number", text)))
+filter_documents = st.one_of(
+    st.lists(st.dictionaries(json_names, filter_scalars, max_size=4), max_size=5),  # the usual shape
+    st.recursive(filter_scalars, lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(json_names, children, max_size=4)), max_leaves=20))
+
+
+def _json_text(value) -> str:
+    """JSON text of a generated value; ("number", text) is that number's text as written."""
+    if isinstance(value, tuple):
+        return value[1]
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(key)}:{_json_text(item)}" for key, item in value.items()) + "}"
+    return json.dumps(value)
+
+
+@needs_cython
+@SETTINGS
+@given(filter_documents, st.sampled_from(["$", "$.a", "$.*", "$..*"]), filters, st.sampled_from(["", ".a", "[0]", ".length()"]))
+def test_jsonpath_filters_agree(value, prefix, text, suffix):
+    path = f"{prefix}[?({text})]{suffix}"
+    try:
+        jsonpath.compile_path(path)
+    except jsonpath.InvalidPathError:
+        return
+    jsonpath_agrees(path, parse_json_text(_json_text(value)))
+
+
+def _number_variants(text: str) -> list[str]:
+    """Number texts at or right beside one number: as written, a decimal just above it, the
+    doubles next to it, negated, with an exponent, with more zeros."""
+    value = float(text)
+    return [text, text + ("" if "." in text else ".") + "00000000000000000001", repr(value),
+            repr(math.nextafter(value, math.inf)), repr(math.nextafter(value, -math.inf)), "-" + text,
+            text + "e0", text + ("0" if "." in text else ".0")]
+
+
+close_bases = st.sampled_from(["0", "1", "0.1", "2.5", "0.3", "100000000000000000000", "9007199254740993", "1e-5"])
+close_numbers = close_bases.flatmap(lambda text: st.sampled_from(_number_variants(text)))
+close_pairs = close_bases.flatmap(lambda text: st.tuples(*[st.sampled_from(_number_variants(text))] * 2)).map(
+    lambda pair: (("number", pair[0]), ("number", pair[1])))  # two numbers beside each other
+relation_values = st.one_of(close_numbers.map(lambda text: ("number", text)), close_numbers.map(lambda text: ("number", text)),
+                            close_numbers, filter_scalars)
+
+
+@needs_cython
+@settings(SETTINGS, max_examples=600)
+@given(st.lists(st.one_of(st.tuples(relation_values, relation_values), close_pairs), min_size=1, max_size=8), filter_operators,
+       st.one_of(close_numbers, close_numbers.map(lambda text: f"'{text}'"), filter_literals),
+       st.sampled_from(["@.v {op} {literal}", "{literal} {op} @.v", "@.v {op} @.w", "@.v {op} $[0].w"]))
+def test_jsonpath_filter_relations_agree(pairs, operator, literal, form):
+    """One relation against many values: each item's value meets the literal (or another value)."""
+    path = "$[?(" + form.format(op=operator, literal=literal) + ")]"
+    try:
+        jsonpath.compile_path(path)
+    except jsonpath.InvalidPathError:
+        return
+    document = "[" + ",".join('{"v":' + _json_text(v) + ',"w":' + _json_text(w) + "}" for v, w in pairs) + "]"
+    jsonpath_agrees(path, parse_json_text(document))
+
+
+FILTER_DOCUMENT = parse_json_text("""[
+  {"n": "int", "v": 1, "s": "a", "ok": true},
+  {"n": "float", "v": 1.0, "s": "\ud83d\ude00", "ok": false},
+  {"n": "tenth", "v": 0.1, "s": "\uffff"},
+  {"n": "decimal", "v": 0.1000000000000000000000001, "s": "b", "ok": null},
+  {"n": "big", "v": 100000000000000000000, "s": "1"},
+  {"n": "text", "v": "1", "s": ""},
+  {"n": "text 1.0", "v": "1.0"},
+  {"n": "bool", "v": true},
+  {"n": "null", "v": null},
+  {"n": "list", "v": [1, "a"]},
+  {"n": "map", "v": {"v": 1}},
+  {"n": "none"}]""")
+
+
+@pytest.mark.parametrize("twin", TWINS)
+@pytest.mark.parametrize("path, expected", [
+    ("$[?(@.ok)].n", ["int", "float", "decimal"]),                     # exists, whatever the value
+    ("$[?(!@.ok)].n", ["tenth", "big", "text", "text 1.0", "bool", "null", "list", "map", "none"]),
+    ("$[?(@.v.v)].n", ["map"]),
+    ("$[?(@.v == 1)].n", ["int", "float", "text"]),                    # BigDecimal: 1 == 1.0 == "1"
+    ("$[?(@.v === 1)].n", ["int", "float"]),                           # same kind: no text
+    ("$[?(@.v != 1)].n", ["tenth", "decimal", "big", "text 1.0", "bool", "null", "list", "map", "none"]),
+    ("$[?(@.v == '1')].n", ["int", "float", "text"]),
+    ("$[?(@.v == 0.1)].n", ["tenth"]),                                  # the double's shortest decimal
+    ("$[?(@.v > 0.1)].n", ["int", "float", "decimal", "big"]),
+    ("$[?(@.v < 0.10000000000000000001)].n", ["tenth", "decimal"]),
+    ("$[?(@.v == 1e20)].n", ["big"]),
+    ("$[?(@.v >= 100000000000000000000.0)].n", ["big"]),
+    ("$[?(1 < @.v)].n", ["big"]),                                       # a literal on the left
+    ("$[?(@.v > '0')].n", ["text", "text 1.0"]),                       # strings order as strings
+    ("$[?(@.s < '\uffff')].n", ["int", "float", "decimal", "big", "text"]),  # UTF-16 order: 😀 < U+FFFF
+    ("$[?(@.s > 'a')].n", ["float", "tenth", "decimal"]),
+    ("$[?(@.v == true)].n", ["bool"]),
+    ("$[?(@.v == null)].n", ["null"]),                                  # a missing value is not null
+    ("$[?(@.v != null)].n", ["int", "float", "tenth", "decimal", "big", "text", "text 1.0", "bool", "list", "map", "none"]),
+    ("$[?(@.v == [1, 'a'])].n", ["list"]),
+    ("$[?(@.v == {'v': 1})].n", ["map"]),
+    ("$[?(@.v > 0 && @.s)].n", ["int", "float", "tenth", "decimal", "big"]),
+    ("$[?(@.n == 'bool' || @.v < 0.5)].n", ["tenth", "decimal", "bool"]),
+    ("$[?((@.n == 'int' || @.n == 'map') && !@.ok)].n", ["map"]),
+    ("$[?(@.v == $[0].v)].n", ["int", "float", "text"]),               # a path on both sides
+    ("$[?(@.v =~ /1.*/)].n", ["int", "float", "big", "text", "text 1.0"]),  # left to the Python predicate
+    ("$[?(@.v in [1, 'a'])].n", ["int", "float", "text"]),
+])
+def test_jsonpath_filter_known_answers(twin, path, expected):
+    assert twin.jsonpath_select(jsonpath.compile_path(path), FILTER_DOCUMENT, MISSING) == expected
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_jsonpath_filter_special_numbers_and_errors(twin):
+    document = [{"n": "nan", "v": float("nan")}, {"n": "inf", "v": float("inf")}, {"n": "two", "v": 2},
+                {"n": "empty", "v": []}, {"n": "deep", "v": 5, "w": 7}]
+    select = lambda path: twin.jsonpath_select(jsonpath.compile_path(path), document, MISSING)  # noqa: E731
+    assert select("$[?(@.v == @.v)].n") == ["two", "empty", "deep"]       # NaN (and infinity) equal nothing
+    assert select("$[?(@.v != 2)].n") == ["nan", "inf", "empty", "deep"]
+    assert select("$[?(@.v > 1)].n") == ["two", "deep"]
+    assert select("$[?(@.w.x[?(@.y)] || @.v == 2)].n") == ["two"]        # InvalidPathError: not accepted
+    with pytest.raises(jsonpath.JsonPathError):
+        select("$[?(@.v.min() > 1)].n")
 
 
 # ----- long texts: the vector paths (blocks of 8 and 16 code units) ------------------------------

@@ -534,6 +534,9 @@ _FUNCTIONS = {
 # ============================================================================================
 # Filters: Jayway's value nodes and evaluators (EvaluatorFactory); PATTERN values are Java
 # pattern texts for vtl.runtime.javaregex, PATH values are CompiledPaths.
+# The Cython twin reads these predicate objects once (ext/_speedups.pyx, _compile_predicate) and
+# evaluates the common ones itself: existence, == != === !== < <= > >=, !, && and ||. A change of
+# their meaning here must be made there too (tests/test_speedups.py compares the two).
 
 NUM, STR, BOOL, NULL, JSON, UNDEF, PATTERN, PATH = (
     "number", "string", "boolean", "null", "json", "undefined", "pattern", "path")
