@@ -62,6 +62,10 @@ BLANKS_THEN_SET = re.compile(r"[ \t]+#(?:set|\{set\})[ ]*\(")
 SET_NAME = re.compile(r"#(?:set|\{set\})[ ]*\(")
 RUNT_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
 # After '##' in the REFMODIFIER state: the forms the first '#' vanishes before.
+# '#break' / '#stop': read by the parser (a directive without arguments), not by the lexer.
+LINE_DIRECTIVE = re.compile(r"#\{?(?:break|stop)\b")
+# After '(' in Velocity's REFMOD2 state at text level: what prints (a name, to the end).
+REFMOD2_TEXT = re.compile(r"\((?:[a-zA-Z_][a-zA-Z0-9_-]*)?")
 PREFIXED_ABSORBING = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_]))")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
@@ -182,6 +186,12 @@ class Scanner:
         # still current (a '#set(' there, or after blanks, is Velocity's SET_DIRECTIVE token).
         self.reference_end = -1
         self.reference_modifier = False
+        # How many REFMODIFIER states Velocity's lexer has left on its state stack under the
+        # current one: a '$' read in REFMODIFIER (right after '$a.b', '$a.b[0]', a '#set(…)' or a
+        # comment there) pushes it instead of ending it. It comes back when what was pushed over
+        # it ends with a '#' form (a directive, '#end', '#word') rather than with a character that
+        # ends every reference state at once: see expose_modifier.
+        self.modifiers_left = 0
 
     # ----- positions -------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -265,6 +275,8 @@ class Scanner:
         while self.pos < length:
             pos = self.pos
             char = source[pos]
+            if self.modifiers_left and pos == self.reference_end and self.reference_state_ends(pos, char):
+                continue
             if char == "$":
                 simple = SIMPLE_REFERENCE.match(source, pos)
                 if simple is not None or REFERENCE_START.match(source, pos):
@@ -272,6 +284,9 @@ class Scanner:
                         self.flush_text()
                     else:
                         self.fresh_from = 0
+                    if pos == self.reference_end and (self.reference_modifier or self.modifiers_left):
+                        self.reference_after_reference(simple)
+                        continue
                     self.reference(True, simple)
                     continue
                 if self.dollar_run_before_hash(pos):
@@ -283,30 +298,31 @@ class Scanner:
                 if source.startswith("\\", pos + 1) and self.sigil_vanishes(pos + 1):
                     self.pos += 1
                     continue
+                if pos == self.reference_end and self.reference_modifier and source.startswith("$", pos + 1):
+                    self.reference_end = pos + 1  # '$$ref': the first '$' pushes REFMODIFIER too
                 self.add_text(1)
                 self.literal_backslashes()
             elif char == "#":
                 if pos + 1 == length and self.lone_sigil_at_end_is_error:
                     raise self.error("Lexical error: encountered <EOF> after '#'", column=self.column + 1)
-                if self.hash():
+                if self.modifiers_left and pos == self.reference_end and not SET_NAME.match(source, pos) \
+                        and not source.startswith(("#*", "#[["), pos):
+                    # '#' pops the reference's state and pushes the REFMODIFIER under it, which
+                    # is current again once the directive (or '#word') is read
+                    self.modifiers_left -= 1
+                    self.reference_end = -1
+                    self.hash_in_text(pos)
+                    if source[self.pos - 1:self.pos] in ("\n", "\r") and LINE_DIRECTIVE.match(source, pos):
+                        self.modifiers_left = 0  # (the line end it swallowed ends every state)
+                    else:
+                        self.expose_modifier()
                     continue
-                if self.dollar_run_before_hash(pos):
-                    continue
-                # A '#' that starts nothing: it and the word after it are a token of their own.
-                word = HASH_TEXT.match(source, pos)
-                if word.end() == pos + 1 and source.startswith("\\", pos + 1) and self.sigil_vanishes(pos + 1):
-                    self.pos += 1
-                    continue
-                self.add_text(word.end() - pos)
-                if word.end() - word.start() == 1:
-                    self.literal_backslashes()
-                    if source.startswith("$", self.pos) and self.reference_starts_here(self.pos) or \
-                            source.startswith("\\", pos + 1) and self.reference_starts_here(self.pos):
-                        self.pre_directive = True  # '#$ref' (or '#\$ref'): see __init__
-                self.mark_token_boundary()
+                self.hash_in_text(pos)
             elif char == "\\":
                 if self.pre_directive and not source.startswith("$", BACKSLASHES.match(source, pos).end()):
                     self.pre_directive = False
+                if pos == self.reference_end and self.reference_modifier:
+                    self.escaped_reference_in_modifier(pos)
                 self.backslashes()
             else:  # plain text (add_text, inlined)
                 if self.pre_directive:
@@ -323,6 +339,77 @@ class Scanner:
                 self.pos = end
         self.flush_text()
         return self.out
+
+    def hash_in_text(self, pos: int) -> None:
+        """A '#' in text: a comment, a directive, or text."""
+        source = self.source
+        if self.hash():
+            return
+        if self.dollar_run_before_hash(pos):
+            return
+        # A '#' that starts nothing: it and the word after it are a token of their own.
+        word = HASH_TEXT.match(source, pos)
+        if word.end() == pos + 1 and source.startswith("\\", pos + 1) and self.sigil_vanishes(pos + 1):
+            self.pos += 1
+            return
+        self.add_text(word.end() - pos)
+        if word.end() - word.start() == 1:
+            self.literal_backslashes()
+            if source.startswith("$", self.pos) and self.reference_starts_here(self.pos) or \
+                    source.startswith("\\", pos + 1) and self.reference_starts_here(self.pos):
+                self.pre_directive = True  # '#$ref' (or '#\$ref'): see __init__
+        self.mark_token_boundary()
+
+    def reference_state_ends(self, pos: int, char: str) -> bool:
+        """At the end of a reference's state with REFMODIFIERs left under it: a character that
+        ends that state ends them all, but for '(' after REFERENCE, which pops into the
+        REFMODIFIER under it and is read there. Returns whether it read something."""
+        if char == "$" or char == "#" or char == "\\":
+            return False
+        if char == "(" and not self.reference_modifier:
+            self.modifiers_left -= 1
+            self.flush_text()
+            self.refmod2()
+            return True
+        if (char == " " or char == "\t") and BLANKS_THEN_SET.match(self.source, pos):
+            return False
+        self.modifiers_left = 0
+        return False
+
+    def reference_after_reference(self, simple: re.Match | None) -> None:
+        """A reference while a reference's state is current, with REFMODIFIER under it or
+        current: '$' in REFMODIFIER pushes it ('$' in REFERENCE pops that first). A braced
+        reference's '}' pops back into that REFMODIFIER."""
+        if self.reference_modifier:
+            self.modifiers_left += 1
+        source, pos = self.source, self.pos
+        braced = source.startswith("${", pos) or source.startswith("$!{", pos)
+        self.reference(True, simple)
+        if braced:
+            self.modifiers_left -= 1
+            self.expose_modifier()
+
+    def expose_modifier(self) -> None:
+        """A REFMODIFIER left on the state stack is current again (after a '#' form): what
+        follows reads as after a reference and a comment (a name is an identifier token)."""
+        self.reference_end = self.pos
+        self.reference_modifier = True
+        self.after_reference(True, True)
+
+    def escaped_reference_in_modifier(self, pos: int) -> None:
+        """Backslashes then a reference, in REFMODIFIER: the '\\…$' (a MORE) pushes it too."""
+        end = BACKSLASHES.match(self.source, pos).end()
+        if self.source.startswith("$", end) and self.reference_starts_here(end):
+            self.modifiers_left += 1
+
+    def refmod2(self) -> None:
+        """'(' at text level in REFMODIFIER: Velocity's lexer switches to REFMOD2, which nothing
+        at text level leaves: only a name to the end prints; anything else (a ')', blanks, …) is
+        a parse error."""
+        if REFMOD2_TEXT.fullmatch(self.source, self.pos):
+            self.add_text(len(self.source) - self.pos)
+            return
+        raise self.error("Encountered text after '(' where Velocity's lexer is in its REFMOD2 state")
 
     def reference_starts_here(self, at: int) -> bool:
         return REFERENCE_START.match(self.source, at) is not None
@@ -518,12 +605,8 @@ class Scanner:
         if after_reference and name == "set":
             # SET_DIRECTIVE pushed the reference's state: it is back after the ')'
             self.reference_end = self.pos
-            if self.source.startswith(("{", "}", "#"), self.pos):
-                self.flush_text()
-                if self.source.startswith("#", self.pos):
-                    self.after_reference(self.reference_modifier)
-                else:
-                    self.curly_after_reference(self.reference_modifier)
+            # (comments, a name: an identifier token, '{', '}', '[': an index)
+            self.after_reference(self.reference_modifier, True)
         return True
 
     def after_reference_state(self) -> bool:
@@ -628,14 +711,18 @@ class Scanner:
                 self.add_text(name.end() - pos)
                 if self.pos < len(source) and source[self.pos] in ".[":
                     mark = len(self.out)
-                    modifier = self.reference_tail()
+                    modifier = self.reference_tail(modifier)
                     del self.out[mark:]  # (Velocity prints only the identifier)
-                else:
-                    modifier = False
                 self.mark_token_boundary()
             elif via_comment and source.startswith(("{", "}"), pos):
                 self.flush_text()
                 self.curly_after_reference(modifier)
+                return
+            elif via_comment and source.startswith("[", pos):
+                raise self.error("Encountered '[' (an index) after a reference and a comment")
+            elif via_comment and modifier and source.startswith("(", pos):
+                self.flush_text()
+                self.refmod2()
                 return
             else:
                 return
@@ -688,12 +775,19 @@ class Scanner:
                 raise self.error("Encountered text after '$reference{': expected '}'")
             self.out.append(Token("TEXT", "{", start, start + 1, self))
             self.pos += 1
+            if self.modifiers_left:  # the '}' pops into the REFMODIFIER left under the reference
+                self.modifiers_left -= 1
+                self.expose_modifier()
+                return
         elif source.startswith("{", self.pos) and BLANKS_THEN_SET.match(source, self.pos + 1):
             # '{' keeps the reference's state: SET_DIRECTIVE there eats the blanks before it
             self.add_text(1)
             self.mark_token_boundary()
             self.reference_end = self.pos
             return
+        elif source.startswith("{[", self.pos):  # '{' keeps the state: '[' is an index there
+            self.pos += 1
+            raise self.error("Encountered '[' (an index) after '$reference{'")
         elif source.startswith("{#", self.pos):
             # a '{' token keeps the reference's state for what follows
             self.add_text(1)
@@ -703,13 +797,15 @@ class Scanner:
         if self.source.startswith("}", self.pos):  # a '}' after a reference is a token of its own
             self.add_text(1)
             self.mark_token_boundary()
+            if self.modifiers_left:  # it pops into the REFMODIFIER left under the reference
+                self.modifiers_left -= 1
+                self.expose_modifier()
 
-    def reference_tail(self) -> bool:
+    def reference_tail(self, modifier: bool = False) -> bool:
         """Properties, method calls and indexes that follow a reference's name, adjacent only.
         Returns whether the last part but indexes was a property (Velocity's REFMODIFIER state)."""
         source, out = self.source, self.out
         length = len(source)
-        modifier = False
         while self.pos < length:
             pos = self.pos
             char = source[pos]
