@@ -1279,7 +1279,12 @@ def _l_sort(items: list, comparator: Any) -> str:
     return VOID
 
 
+def _l_iterator(items: list) -> JavaIterator:
+    return JavaIterator(list(items), "java.util.ArrayList$Itr", items)
+
+
 _LIST_METHODS: dict[str, Any] = {
+    "iterator": _l_iterator,
     "size": _l_size, "isEmpty": _l_is_empty, "get": _l_get, "set": _l_set, "add": _l_add,
     "addAll": _l_add_all, "remove": _l_remove, "removeAll": _l_remove_all, "retainAll": _l_retain_all,
     "contains": _l_contains, "containsAll": _l_contains_all, "indexOf": _l_index_of,
@@ -1453,6 +1458,52 @@ register_methods(MapView, {
     "contains": _view_contains, "containsAll": _view_contains_all, "equals": _view_equals,
     "toString": MapView.java_to_string,
 })
+
+
+class JavaIterator(JavaObject):
+    """What iterator() returns: walks its items once; a #foreach over it takes the rest. remove()
+    takes the last item returned out of the list it came from."""
+
+    __slots__ = ("items", "position", "source", "java_class_name")
+
+    def __init__(self, items: list, java_class_name: str, source: list | None = None) -> None:
+        self.items, self.position, self.source, self.java_class_name = items, 0, source, java_class_name
+
+    def java_to_string(self) -> str:
+        return f"{self.java_class_name}@{id(self) & 0xFFFFFFF:x}"
+
+    def iteration_items(self) -> list:
+        rest = self.items[self.position:]
+        self.position = len(self.items)
+        return rest
+
+
+def _iterator_next(iterator: JavaIterator) -> Any:
+    if iterator.position >= len(iterator.items):
+        raise JavaException("java.util.NoSuchElementException")
+    iterator.position += 1
+    return iterator.items[iterator.position - 1]
+
+
+def _iterator_remove(iterator: JavaIterator) -> str:
+    if iterator.source is None:
+        raise JavaException("java.lang.UnsupportedOperationException", "remove")
+    if iterator.position == 0 or iterator.items[iterator.position - 1] is _REMOVED:
+        raise JavaException("java.lang.IllegalStateException")
+    del iterator.source[iterator.position - 1 - iterator.items[:iterator.position].count(_REMOVED)]
+    iterator.items[iterator.position - 1] = _REMOVED
+    return VOID
+
+
+_REMOVED = object()  # where remove() took an item out (the walk goes on over the rest)
+
+register_methods(JavaIterator, {
+    "hasNext": lambda iterator: iterator.position < len(iterator.items), "next": _iterator_next,
+    "remove": _iterator_remove,
+})
+register_methods(MapView, {
+    "iterator": lambda view: JavaIterator(list(view.items), view.java_class_name.replace("Set", "Iterator")
+                                          .replace("LinkedValues", "LinkedValueIterator"))})
 
 
 _MAP_METHODS: dict[str, Any] = {

@@ -65,7 +65,10 @@ def _class_get_name(self: JavaClass) -> str:
 
 
 def _class_get_simple_name(self: JavaClass) -> str:
-    return self.name.rsplit(".", 1)[-1]
+    # A nested class's simple name is its own ('LinkedHashMap$LinkedKeySet' → 'LinkedKeySet');
+    # an anonymous one ('Outer$1') has none.
+    simple = self.name.rsplit(".", 1)[-1].rsplit("$", 1)[-1]
+    return "" if simple.isdigit() else simple
 
 
 from .objects import register_methods  # noqa: E402  (after JavaClass exists)
