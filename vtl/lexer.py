@@ -48,6 +48,9 @@ SIMPLE_REFERENCE = re.compile(r"\$!?[a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z][a-zA-Z0
 METHOD_AHEAD = re.compile(r"\.[a-zA-Z][a-zA-Z0-9_-]*\((?s:.)")
 TO_LINE_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 BACKSLASHES = re.compile(r"\\*")
+# '$true'/'$false' (also '$!'): Velocity's lexer reads the keyword, not a name. In an expression
+# that is the boolean literal (the '$' vanishes); in text, a parse error.
+DOLLAR_BOOLEAN = re.compile(r"\$!?(true|false)(?![a-zA-Z0-9_-])")
 # A number as Velocity's PRE_DIRECTIVE state reads it: an integer ('1..' leaves the dots) or a
 # float ('1.5', '-1', '.5e3').
 _PRE_DIRECTIVE_NUMBER = r"-?(?:[0-9]+(?:\.(?!\.)[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
@@ -643,6 +646,8 @@ class Scanner:
     def reference(self, in_text: bool = True, simple: re.Match | None = None) -> None:
         """A reference (``simple``: SIMPLE_REFERENCE's match here, if the caller has it)."""
         source, out, start = self.source, self.out, self.pos
+        if in_text and (boolean := DOLLAR_BOOLEAN.match(source, start)):
+            raise self.error(f'Encountered "{boolean.group()}"')
         if simple is None:
             simple = SIMPLE_REFERENCE.match(source, start)
         if simple is not None:
@@ -664,6 +669,9 @@ class Scanner:
         opener, name = head.groups()
         braced = opener.endswith("{")
         middle = start + len(opener)
+        if braced and name in ("true", "false"):  # '${true}': the keyword where a name must be
+            self.pos = middle
+            raise self.error(f'Encountered "{name}"')
         self.pos = head.end()
         out.append(Token("REF_BRACE_OPEN" if braced else "REF_OPEN", opener, start, middle, self))
         out.append(Token("REF_NAME", name, middle, self.pos, self))
@@ -841,7 +849,10 @@ class Scanner:
             if char == closer and not nesting:
                 self.token(close_kind, char)
                 return
-            if char == "$" and ((simple := SIMPLE_REFERENCE.match(source, pos)) or REFERENCE_START.match(source, pos)):
+            if char == "$" and (boolean := DOLLAR_BOOLEAN.match(source, pos)):
+                self.out.append(Token(boolean.group(1).upper(), boolean.group(1), pos, boolean.end(), self))
+                self.pos = boolean.end()
+            elif char == "$" and ((simple := SIMPLE_REFERENCE.match(source, pos)) or REFERENCE_START.match(source, pos)):
                 self.reference(False, simple)
             elif char == '"' or char == "'":
                 self.string_literal(char)

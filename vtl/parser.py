@@ -438,7 +438,8 @@ class ASTBuilder(Transformer):
         return n.SetDirective(_span(keyword), target, value)
 
     def macro_directive(self, keyword, _open, name, *rest):
-        parameters = tuple(item.name for item in rest if isinstance(item, n.Reference))
+        parameters = tuple(item.name if isinstance(item, n.Reference) else str(item.value).lower()
+                           for item in rest if isinstance(item, (n.Reference, n.BooleanLiteral)))
         body = next(item for item in rest if isinstance(item, n.Block))
         return n.MacroDirective(_span(keyword), name.value, parameters, body)
 
