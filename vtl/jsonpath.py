@@ -35,7 +35,8 @@ from jsonpath_ng.ext.filter import And, Expression, Filter, Or
 from jsonpath_ng.ext.parser import ExtendedJsonPathParser
 from jsonpath_ng.jsonpath import Child, Descendants, Fields, Index, Root, Slice, This, Wildcard
 
-from .apigw.json_values import JsonArray, JsonParseError, parse_json_text
+# (JsonArray: what the pure walk's results become; vtl._native reads it from here)
+from .apigw.json_values import JsonArray, JsonParseError, parse_json_text  # noqa: F401
 from .errors import JavaException
 from .runtime.javaregex import compile_java, java_matches
 from .runtime.values import java_double_str, java_equals, to_java_string

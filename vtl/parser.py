@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 from lark import Lark, Transformer, v_args
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken, VisitError
 from lark.parsers.lalr_analysis import Shift
 
 try:  # how v_args(inline=True) calls a method (Lark internals: the fast loop checks it)
