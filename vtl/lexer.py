@@ -64,11 +64,11 @@ ESCAPED_DIRECTIVE_AHEAD = re.compile(r"\\#\{?[a-zA-Z_]")
 BLANKS_THEN_SET = re.compile(r"[ \t]+#(?:set|\{set\})[ ]*\(")
 SET_NAME = re.compile(r"#(?:set|\{set\})[ ]*\(")
 RUNT_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
-# After '##' in the REFMODIFIER state: the forms the first '#' vanishes before.
 # '#break' / '#stop': read by the parser (a directive without arguments), not by the lexer.
 LINE_DIRECTIVE = re.compile(r"#\{?(?:break|stop)\b")
 # After '(' in Velocity's REFMOD2 state at text level: what prints (a name, to the end).
 REFMOD2_TEXT = re.compile(r"\((?:[a-zA-Z_][a-zA-Z0-9_-]*)?")
+# After '##' in the REFMODIFIER state: the forms the first '#' vanishes before.
 PREFIXED_ABSORBING = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_]))")
 
 #: Directives with an argument list, by name (``#{name}`` and ``#name`` both count).
