@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import JavaException, VTLRuntimeError
-from .runtime.objects import (MAP_TYPES, JavaObject, NoMatchingOverload, _callable_cache, _callables, _getter_cache,
+from .runtime.objects import (MAP_TYPES, NO_SUCH_METHOD, JavaObject, NoMatchingOverload, _getter_cache, find_and_call,
                               property_getter)
 
 #: The helpers each twin provides (the tests and ``vtl.speedups`` check both against this).
@@ -421,39 +421,18 @@ def call_method(target: Any, name: str, arguments: tuple) -> Any:
     Generated code calls the variants below for methods of no argument and of one."""
     if target is None:
         return None
-    key = (type(target), name, len(arguments))
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target, *arguments)
-        except NoMatchingOverload:
-            continue
-    return None
+    result = find_and_call(target, name, arguments)
+    return None if result is NO_SUCH_METHOD else result
 
 
 def call_method0(target: Any, name: str) -> Any:
     """``$target.name()``."""
-    if target is None:
-        return None
-    key = (type(target), name, 0)
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target)
-        except NoMatchingOverload:
-            continue
-    return None
+    return call_method(target, name, ())
 
 
 def call_method1(target: Any, name: str, argument: Any) -> Any:
     """``$target.name(argument)``."""
-    if target is None:
-        return None
-    key = (type(target), name, 1)
-    for function in _callable_cache.get(key) or _callables(key):
-        try:
-            return function(target, argument)
-        except NoMatchingOverload:
-            continue
-    return None
+    return call_method(target, name, (argument,))
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,7 +440,8 @@ def call_method1(target: Any, name: str, argument: Any) -> Any:
 # argument that is not a String finds no method (Velocity does not convert an Integer or a Map).
 
 
-def _util_method(function):
+def util_string_method(function):
+    """``function`` of a String as a method of ``$util``."""
     def method(receiver: Any, value: Any) -> str | None:
         if value is None:
             return None
@@ -471,11 +451,11 @@ def _util_method(function):
     return method
 
 
-util_escape_javascript = _util_method(escape_javascript)
-util_url_encode = _util_method(url_encode)
-util_url_decode = _util_method(url_decode)
-util_base64_encode = _util_method(base64_encode)
-util_base64_decode = _util_method(base64_decode)
+util_escape_javascript = util_string_method(escape_javascript)
+util_url_encode = util_string_method(url_encode)
+util_url_decode = util_string_method(url_decode)
+util_base64_encode = util_string_method(base64_encode)
+util_base64_decode = util_string_method(base64_decode)
 
 
 # --------------------------------------------------------------------------------------------

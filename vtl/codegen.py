@@ -153,7 +153,7 @@ class CodeGenerator:
             if isinstance(item, n.IfDirective):
                 self.printed_if(item)
             else:
-                self.emit(f"    {repr(item.text) if isinstance(item, n.Text) else self.printed(item)},", item.span)
+                self.emit(f"    {self.printed(item)},", item.span)
         self.emit(")))", None)
 
     def printed_if(self, node: n.IfDirective) -> None:
@@ -172,10 +172,7 @@ class CodeGenerator:
             self.emit("     else ''),", None)
 
     def printed_arm(self, body: n.Block) -> str:
-        if not body.statements:
-            return "''"
-        item = body.statements[0]
-        return repr(item.text) if isinstance(item, n.Text) else self.printed(item)
+        return self.printed(body.statements[0]) if body.statements else "''"
 
     # ----- statements ------------------------------------------------------------------
     def visit_Text(self, node: n.Text) -> None:
@@ -184,8 +181,10 @@ class CodeGenerator:
     def visit_Reference(self, node: n.Reference) -> None:
         self.emit(f"write({self.printed(node)})", node.span)
 
-    def printed(self, node: n.Reference) -> str:
-        """The text a reference statement prints."""
+    def printed(self, node: n.Text | n.Reference) -> str:
+        """The text a text or reference statement prints."""
+        if isinstance(node, n.Text):
+            return repr(node.text)
         value = self.reference_value(node)
         if node.escapes:
             source = self.null_source(node)  # a macro parameter shows the caller's text
@@ -480,7 +479,7 @@ class CodeGenerator:
 
     def condition(self, node) -> str:
         if isinstance(node, n.Reference):
-            if len(node.parts) == 1 and isinstance(node.parts[0], n.Property) and node.parts[0].name in _LOOP_FLAGS \
+            if len(node.parts) == 1 and isinstance(node.parts[0], n.Property) and node.parts[0].name in ForeachState.FLAGS \
                     and self.current.bindings.get(node.name) in self.current.loop_states:
                 return self.reference_value(node)  # a bool: its truth is Velocity's
             if not self.hot():
@@ -520,8 +519,6 @@ def _prints_only(statement: n.Node) -> bool:
 
 def _arm_span(body: n.Block) -> n.Span | None:
     return body.statements[0].span if body.statements else None
-#: $foreach properties that are always a boolean.
-_LOOP_FLAGS = frozenset({"hasNext", "first", "last"})
 
 
 class _BodyFacts:
@@ -601,12 +598,11 @@ class _LoopAnalysis:
             self.kept_in_dict = frozenset(names)
             self.needs_state = True
             return
-        self.bound = tuple(name for name in (target, "foreach") if name not in assigned)
         self.kept_in_dict = frozenset(name for name in names if name in assigned) | (
             {"velocityCount"} if "velocityCount" in referenced else set())
         self.needs_state = "foreach" in referenced or "velocityCount" in self.kept_in_dict
-        if not self.needs_state and "foreach" in self.bound:
-            self.bound = tuple(name for name in self.bound if name != "foreach")
+        self.bound = tuple(name for name in (target, "foreach")
+                           if name not in assigned and (name == target or self.needs_state))
 
 
 _HIDDEN_READERS = frozenset({n.MacroCall, n.EvaluateDirective, n.DefineDirective})

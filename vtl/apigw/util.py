@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._native import util_string_method
 from ..errors import JavaException
-from ..runtime.objects import JavaObject, NoMatchingOverload, java_method, register_methods
+from ..runtime.objects import JavaObject, register_methods
 # The string helpers are hot: their one implementation (pure Python or its Cython twin) is
 # chosen in vtl.speedups.
 from ..speedups import (util_base64_decode, util_base64_encode, util_escape_javascript, util_url_decode,
@@ -33,21 +34,11 @@ class Util(JavaObject):
     __slots__ = ()
     java_class_name = "com.amazonaws.apigateway.template.Util"
 
-    @java_method()
-    def parseJson(self, value: Any) -> Any:  # noqa: N802
-        return _apply(parse_json, value)
 
-
-# The string methods come straight from the chosen twin (no frame of ours between).
+# The string methods come straight from the chosen twin (no frame of ours between); parseJson
+# takes its String the same way.
 register_methods(Util, {
     "escapeJavaScript": util_escape_javascript, "urlEncode": util_url_encode, "urlDecode": util_url_decode,
     "base64Encode": util_base64_encode, "base64Decode": util_base64_decode,
+    "parseJson": util_string_method(parse_json),
 })
-
-
-def _apply(function, value: Any) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise NoMatchingOverload()
-    return function(value)

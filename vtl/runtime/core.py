@@ -245,8 +245,9 @@ class ForeachState(JavaObject):
 
     __slots__ = ("index", "size", "parent")
     java_class_name = "org.apache.velocity.runtime.directive.ForeachScope"
-    #: The Velocity properties readable as attributes.
+    #: The Velocity properties readable as attributes, and those of them that are booleans.
     PROPERTIES = frozenset({"count", "index", "hasNext", "first", "last", "parent", "topmost"})
+    FLAGS = frozenset({"hasNext", "first", "last"})
 
     def __init__(self, size: int, parent: Any) -> None:
         self.index = -1

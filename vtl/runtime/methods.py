@@ -1464,17 +1464,18 @@ class JavaIterator(JavaObject):
     """What iterator() returns: walks its items once; a #foreach over it takes the rest. remove()
     takes the last item returned out of the list it came from."""
 
-    __slots__ = ("items", "position", "source", "java_class_name")
+    __slots__ = ("items", "position", "source", "removed", "can_remove", "java_class_name")
 
     def __init__(self, items: list, java_class_name: str, source: list | None = None) -> None:
         self.items, self.position, self.source, self.java_class_name = items, 0, source, java_class_name
+        self.removed, self.can_remove = 0, False  # items taken out of source; whether next() came since
 
     def java_to_string(self) -> str:
         return f"{self.java_class_name}@{id(self) & 0xFFFFFFF:x}"
 
     def iteration_items(self) -> list:
         rest = self.items[self.position:]
-        self.position = len(self.items)
+        self.position, self.can_remove = len(self.items), False
         return rest
 
 
@@ -1482,20 +1483,20 @@ def _iterator_next(iterator: JavaIterator) -> Any:
     if iterator.position >= len(iterator.items):
         raise JavaException("java.util.NoSuchElementException")
     iterator.position += 1
+    iterator.can_remove = True
     return iterator.items[iterator.position - 1]
 
 
 def _iterator_remove(iterator: JavaIterator) -> str:
     if iterator.source is None:
         raise JavaException("java.lang.UnsupportedOperationException", "remove")
-    if iterator.position == 0 or iterator.items[iterator.position - 1] is _REMOVED:
+    if not iterator.can_remove:
         raise JavaException("java.lang.IllegalStateException")
-    del iterator.source[iterator.position - 1 - iterator.items[:iterator.position].count(_REMOVED)]
-    iterator.items[iterator.position - 1] = _REMOVED
+    del iterator.source[iterator.position - 1 - iterator.removed]
+    iterator.removed += 1
+    iterator.can_remove = False
     return VOID
 
-
-_REMOVED = object()  # where remove() took an item out (the walk goes on over the rest)
 
 register_methods(JavaIterator, {
     "hasNext": lambda iterator: iterator.position < len(iterator.items), "next": _iterator_next,
