@@ -53,7 +53,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 3
+API_VERSION = 4
 
 cdef extern from *:
     """
@@ -1861,6 +1861,10 @@ cdef set _map_types = _MAP_TYPES
 
 
 def get_property(target, name):
+    return _get_property(target, name)
+
+
+cdef object _get_property(object target, object name):
     global _class_of
     cdef PyObject *found
     if target is None:
@@ -1891,10 +1895,19 @@ cdef inline tuple _overloads(object kind, object name, Py_ssize_t count):
 
 
 def call_method(target, name, tuple arguments):
+    return _call_method(target, name, arguments)
+
+
+cdef object _call_method(object target, object name, tuple arguments):
     if target is None:
         return None
-    for function in _overloads(type(target), name, len(arguments)):
+    cdef Py_ssize_t count = len(arguments)
+    for function in _overloads(type(target), name, count):
         try:
+            if count == 0:
+                return function(target)
+            if count == 1:
+                return function(target, arguments[0])
             return function(target, *arguments)
         except _NoMatchingOverload:
             continue
@@ -1984,6 +1997,54 @@ def text_or_empty(value, source=""):
     if value is None:
         return ""
     return value if type(value) is str else to_java_string(value)
+
+
+def render_plan(variables, tuple plan, render):
+    cdef list pieces = []
+    cdef tuple reference
+    for item in plan:
+        if type(item) is str:
+            pieces.append(item)
+            continue
+        reference = <tuple>item
+        value = _plan_value(variables, reference)
+        if type(value) is str:
+            pieces.append(value)
+            continue
+        try:
+            pieces.append(text_or_empty(value) if reference[3] else render(value, reference[2]))
+        except Exception as error:
+            _native._place(error, reference[4])
+            raise
+    return "".join(pieces)
+
+
+cdef object _plan_value(object variables, tuple reference):
+    cdef PyObject *found
+    cdef tuple step
+    cdef object value, arguments, where = reference[4]
+    if type(variables) is dict:
+        found = PyDict_GetItemWithError(variables, reference[0])
+        value = <object>found if found != NULL else None
+    else:
+        value = variables.get(reference[0])
+    try:
+        for step in <tuple>reference[1]:
+            where = step[2]
+            arguments = step[1]
+            if arguments is None:
+                value = _get_property(value, step[0])
+                continue
+            for argument in <tuple>arguments:
+                if type(argument) is tuple:
+                    arguments = tuple([_plan_value(variables, <tuple>argument) if type(argument) is tuple
+                                       else argument for argument in <tuple>step[1]])
+                    break
+            value = _call_method(value, step[0], <tuple>arguments)
+    except Exception as error:
+        _native._place(error, where)
+        raise
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,14 @@ def test_foreach_entered_and_skipped_inside_a_loop():
                           "2:body skipped": 1, "3:#if": 1, "3:no arm": 1}
 
 
+def test_every_line_of_a_printed_run_is_hit():
+    # outside loops the five lines print through one plan: one generated line, every position hit
+    source = '{\n"a": "$input.path(\'$.a\')",\n"id": "$context.requestId",\n"b": $input.json(\'$.b\')\n}\n'
+    item = coverage_of(source, {"body": '{"a": 1, "b": 2}'})
+    assert item.missed_lines == [] and sorted(item.executable) == [1, 2, 3, 4, 5]
+    assert "render_plan" in Template(source).python_source
+
+
 def test_template_that_never_ran_is_reported():
     report = CoverageCollector().report({"#if($x)a#{else}b#end": "never"})
     assert report.files[0].line_percent == 0 and report.files[0].arms == 2

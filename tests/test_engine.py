@@ -109,6 +109,9 @@ def test_one_template_renders_from_many_threads():
     ("#set($l = [[1]])\n$l.get(0).get(7)", 2, 11),
     ('#set($s = "abc")\n#if($s.substring(9) == 1)x#end', 2, 8),
     ("#foreach($i in [1])\n  #foreach($j in [2])$i.toString().substring(4)#end\n#end", 2, 36),
+    # text and references outside loops print through one plan, one generated line
+    ('#set($s = "ab")\na $s b\n  $s.substring(5) c $s', 3, 6),
+    ('#set($m = {"a": "ab"})\n$m.a x\n$m.get(\'a\').substring(1).substring(5) c $m', 3, 26),
 ])
 def test_a_method_that_throws_is_named_at_its_name(source, line, column):
     with pytest.raises(VTLRuntimeError) as caught:

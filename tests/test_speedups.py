@@ -796,3 +796,25 @@ def test_check_unmodified(twin):
     with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
         twin.check_unmodified({"a": 1}, 2)
     twin.check_unmodified([1, 2, 3, 4], 3, 3)  # cut at the limit: the list is never asked again
+
+
+def _plan_outcome(twin, variables, plan, render):
+    """A plan's output, or its error as (class, message, where it names)."""
+    try:
+        return ("ok", twin.render_plan(variables, plan, render))
+    except Exception as error:  # noqa: BLE001 - any error, compared with its position
+        return (type(error).__name__, str(error), getattr(error, "template_span", None))
+
+
+@needs_cython
+@SETTINGS
+@given(values, LOOKUP_NAMES, LOOKUP_NAMES, values, scalars, st.booleans())
+def test_print_plans_agree(value, first, second, argument, constant, quiet):
+    from vtl.runtime.core import render_reference_velocity
+    # a constant argument, and a reference (a tuple) evaluated as one: $x.first.second($y)
+    plan = ("text ", ("x", ((first, None, (1, 3)), (second, (constant,), (1, 9)), (second, (("y", (), "$y", False, (1, 12)),), (1, 15))),
+                      "$x.a.b(1).b($y)", quiet, (1, 2)),
+            " more ", ("x", (), "$x", False, (1, 20)), ("missing", (), "$missing", quiet, (1, 30)))
+    variables = {"x": value, "y": argument}
+    expected = _plan_outcome(_native, variables, plan, render_reference_velocity)
+    assert _plan_outcome(CYTHON, variables, plan, render_reference_velocity) == expected

@@ -20,6 +20,8 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
   :func:`util_url_encode`, :func:`util_url_decode`, :func:`util_base64_encode`, :func:`util_base64_decode`.
 * What a printed reference becomes: :func:`text_or_source` (Velocity: null prints the reference
   as written), :func:`text_or_empty` (API Gateway, and ``$!ref``: null prints nothing).
+* Text and references printed in one call (what generated code makes of a run of them outside
+  loops and macros): :func:`render_plan`.
 * ``#foreach``'s walk: :func:`iteration_items`, :func:`check_unmodified`.
 * ``Map.get`` (``$map.get(key)``, the commonest method call): :func:`map_get`.
 * What generated code calls for every reference: :func:`get_property`, :func:`call_method`,
@@ -48,11 +50,11 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "jsonpath_select", "jsonpath_read", "java_output_text",
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
-         "map_get", "text_or_source", "text_or_empty", "iteration_items", "check_unmodified")
+         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 3
+API_VERSION = 4
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -486,6 +488,52 @@ def text_or_empty(value: Any, source: str = "") -> str:
     if value is None:
         return ""
     return value if type(value) is str else to_java_string(value)
+
+
+def render_plan(variables: dict, plan: tuple, render: Any) -> str:
+    """What a run of text and references prints. ``plan`` holds, in order, texts and references
+    as ``(name, steps, source, quiet, span)``; a step is ``(name, arguments, span)``, its
+    arguments None for a property, else constants and references (tuples) to evaluate.
+    ``render`` is the dialect's printer of a non-quiet reference. An error carries the template
+    position of the method call (else the reference) it came from as ``template_span``: the
+    generated line holds the whole run."""
+    pieces = []
+    for item in plan:
+        if type(item) is str:
+            pieces.append(item)
+            continue
+        value = _plan_value(variables, item)
+        try:
+            pieces.append(value if type(value) is str else text_or_empty(value) if item[3] else render(value, item[2]))
+        except Exception as error:
+            _place(error, item[4])
+            raise
+    return "".join(pieces)
+
+
+def _plan_value(variables: dict, reference: tuple) -> Any:
+    """The value of a reference in a plan (see render_plan)."""
+    value = variables.get(reference[0])
+    where = reference[4]
+    try:
+        for name, arguments, where in reference[1]:
+            if arguments is None:
+                value = get_property(value, name)
+                continue
+            if any(type(argument) is tuple for argument in arguments):
+                arguments = tuple(_plan_value(variables, argument) if type(argument) is tuple else argument
+                                  for argument in arguments)
+            value = call_method(value, name, arguments)
+    except Exception as error:
+        _place(error, where)
+        raise
+    return value
+
+
+def _place(error: Exception, span: tuple[int, int]) -> None:
+    """Give an error the template position it happened at, unless a deeper step gave one."""
+    if getattr(error, "template_span", None) is None:
+        error.template_span = span
 
 
 # --------------------------------------------------------------------------------------------

@@ -124,6 +124,8 @@ def command_show_code(arguments: argparse.Namespace) -> int:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
     sys.stdout.write(template.python_source)
+    for name, value in template.compiled.constants.items():
+        sys.stdout.write(f"# {name} = {value!r}\n")
     return 0
 
 

@@ -10,6 +10,7 @@ template position it came from, so a runtime error can name the template line.
 from __future__ import annotations
 
 import math
+from itertools import groupby
 from typing import Iterable
 
 from . import nodes as n
@@ -17,16 +18,21 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "4"
+CODEGEN_VERSION = "5"
 
 #: Pieces of output a #foreach collects before joining them into one string.
 LOOP_CHUNK = 1024
 
 
 class GeneratedModule:
-    def __init__(self, source: str, positions: list[n.Span | None]) -> None:
+    def __init__(self, source: str, positions: list[n.Span | None], constants: dict[str, object],
+                 line_spans: dict[int, tuple[n.Span, ...]]) -> None:
         self.source = source
         self.positions = positions
+        #: Values the code names but does not spell out (print plans): added to its namespace.
+        self.constants = constants
+        #: Lines that print several statements (a plan): line number → every statement's span.
+        self.line_spans = line_spans
 
 
 class _Function:
@@ -55,6 +61,7 @@ class CodeGenerator:
         self.counter = 0
         self.macros: list[tuple[str, str, tuple[str, ...]]] = []
         self.marks: list[n.Span] = []
+        self.constants: dict[str, object] = {}
 
     # ----- plumbing --------------------------------------------------------------------
     def fresh(self, stem: str) -> str:
@@ -90,6 +97,7 @@ class CodeGenerator:
         self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
         lines: list[str] = []
         positions: list[n.Span | None] = []
+        line_spans: dict[int, tuple[n.Span, ...]] = {}
         for function in self.functions:
             body = function.lines
             if any("_get(" in line for line, _ in body):
@@ -99,6 +107,9 @@ class CodeGenerator:
             positions.append(None)
             for line, span in body:
                 lines.append(line)
+                if type(span) is _Spans:
+                    line_spans[len(lines)] = span.every
+                    span = tuple(span)
                 positions.append(span)
             lines.append("")
             positions.append(None)
@@ -109,7 +120,7 @@ class CodeGenerator:
         entries = ", ".join(f"{name!r}: {definition}" for name, definition in first.items())
         lines.append(f"MACROS = {{{entries}}}")
         positions.append(None)
-        return GeneratedModule("\n".join(lines) + "\n", positions)
+        return GeneratedModule("\n".join(lines) + "\n", positions, self.constants, line_spans)
 
     def function(self, header: str, body: n.Block, parameters: frozenset[str], in_macro: bool,
                  prologue: Iterable[str] = (), epilogue: Iterable[str] = ()) -> None:
@@ -147,14 +158,46 @@ class CodeGenerator:
     def output(self, statements: tuple[n.Node, ...]) -> None:
         """Consecutive text, references and #if's that only print them, as one write; each piece
         (and each condition) on a line of its own, so an error still names its reference and
-        coverage still sees which arm ran. Only where nothing can #stop the render midway."""
+        coverage still sees which arm ran. Only where nothing can #stop the render midway.
+
+        Code that runs once per render (not in a loop or macro) prints a run of text and simple
+        references through a plan: data that ``render_plan`` walks. The run then costs Python's
+        compile() one call instead of a few dozen nodes per reference (compile() is most of a
+        template's compile time), and walking the plan in C is no slower than the code was."""
+        cold = not self.hot()
+        if cold and all(self.plannable(item) for item in statements) \
+                and any(type(item) is n.Reference for item in statements):
+            self.emit(f"write(render_plan(v, {self.plan(statements)}, render_reference))", _Spans(statements))
+            return
         self.emit("write(''.join((", None)  # no position: the join runs after the pieces
-        for item in statements:
-            if isinstance(item, n.IfDirective):
-                self.printed_if(item)
-            else:
-                self.emit(f"    {self.printed(item)},", item.span)
+        for planned, run in groupby(statements, lambda item: cold and self.plannable(item)):
+            run = tuple(run)
+            if planned and any(type(item) is n.Reference for item in run):
+                self.emit(f"    render_plan(v, {self.plan(run)}, render_reference),", _Spans(run))
+                continue
+            for item in run:
+                if isinstance(item, n.IfDirective):
+                    self.printed_if(item)
+                else:
+                    self.emit(f"    {self.printed(item)},", item.span)
         self.emit(")))", None)
+
+    def plannable(self, item: n.Node) -> bool:
+        """Text, or a reference to a variable of the dict through properties and methods whose
+        arguments are constants or such references (see ``render_plan``)."""
+        if type(item) is n.Text:
+            return True
+        if type(item) is not n.Reference or item.escapes or item.name in self.current.parameters:
+            return False
+        return all(type(part) is n.Property or type(part) is n.MethodCall and all(
+            _constant(argument) is not _NOT_CONSTANT or self.plannable(argument) for argument in part.arguments)
+            for part in item.parts)
+
+    def plan(self, run: tuple[n.Node, ...]) -> str:
+        """A run of plannable statements as a plan in the module's constants; its name."""
+        name = self.fresh("plan")
+        self.constants[name] = tuple(item.text if type(item) is n.Text else _planned_reference(item) for item in run)
+        return name
 
     def printed_if(self, node: n.IfDirective) -> None:
         """``#if(a)X#elseif(b)Y#else Z#end`` as ``(X if a else Y if b else Z)``."""
@@ -517,6 +560,18 @@ def _prints_only(statement: n.Node) -> bool:
                for arm in arms)
 
 
+class _Spans(tuple):
+    """The position of a line that prints several statements: the first reference's span (where
+    an error with no position of its own is placed), with ``every`` statement's span."""
+
+    every: tuple[n.Span, ...]
+
+    def __new__(cls, run: tuple[n.Node, ...]) -> "_Spans":
+        spans = super().__new__(cls, next(item.span for item in run if type(item) is n.Reference))
+        spans.every = tuple(item.span for item in run)
+        return spans
+
+
 def _arm_span(body: n.Block) -> n.Span | None:
     return body.statements[0].span if body.statements else None
 
@@ -641,6 +696,27 @@ def _folded(node) -> object:
     if type(value) in (int, str) or type(value) is float and math.isfinite(value):
         return value  # repr() gives it back exactly
     return _NOT_CONSTANT
+
+
+def _planned_reference(node: n.Reference) -> tuple:
+    """A plannable reference as ``render_plan`` reads it."""
+    steps = tuple((part.name, None, node.span) if type(part) is n.Property else
+                  # a method is named at its name (the part's span is its '.'), as Velocity does
+                  (part.name, tuple(_planned_reference(argument) if type(argument) is n.Reference
+                                    else _constant(argument) for argument in part.arguments),
+                   (part.span[0], part.span[1] + 1))
+                  for part in node.parts)
+    return (node.name, steps, node.source, node.quiet, node.span)
+
+
+def _constant(node) -> object:
+    """The value of a literal argument (a String, a number, a boolean, arithmetic on them), or
+    _NOT_CONSTANT."""
+    if type(node) is n.BooleanLiteral:
+        return node.value
+    if type(node) is n.InterpolatedString and all(type(item) is n.Text for item in node.body.statements):
+        return "".join(item.text for item in node.body.statements)
+    return _folded(node)
 
 
 def _named(code: str) -> tuple[str, str]:

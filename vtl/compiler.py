@@ -31,6 +31,15 @@ class CompiledTemplate:
     filename: str
     positions: tuple[nodes.Span | None, ...]
     source_lines: tuple[str, ...]
+    #: Lines that print several statements (see codegen's plans): line number → their spans.
+    line_spans: dict[int, tuple[nodes.Span, ...]]
+    #: The values the code names without spelling them out (plans), for readers of the code.
+    constants: dict[str, Any]
+
+    def position_of_error(self, error: BaseException) -> nodes.Span | None:
+        """Where in the template an error happened: its own ``template_span`` (set by helpers that
+        run several statements of one generated line), else its traceback's position."""
+        return getattr(error, "template_span", None) or self.position_of(error.__traceback__)
 
     def position_of(self, trace: TracebackType | None) -> nodes.Span | None:
         """The template position of the innermost generated line in a traceback."""
@@ -48,8 +57,10 @@ def compile_template(source: str, dialect: Dialect, name: str | None = None) -> 
     code = compile(module.source, filename, "exec")
     namespace: dict[str, Any] = dialect.runtime_names()
     namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "type": type, "str": str}
+    namespace.update(module.constants)
     exec(code, namespace)
     compiled = CompiledTemplate(namespace["render_template"], namespace["MACROS"], module.source, filename,
-                                tuple(module.positions), tuple(source.splitlines()))
+                                tuple(module.positions), tuple(source.splitlines()), module.line_spans,
+                                module.constants)
     _by_filename[filename] = compiled
     return compiled

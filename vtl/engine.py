@@ -120,19 +120,19 @@ def run(compiled: CompiledTemplate, state: RenderState) -> str:
     except VTLRuntimeError as error:
         if error.line:
             raise
-        raise _positioned(compiled, error.__traceback__, error.message, type(error)) from None
+        raise _positioned(compiled, error, error.message, type(error)) from None
     except JavaException as error:
-        raise _positioned(compiled, error.__traceback__, f"Invocation threw {error}") from None
+        raise _positioned(compiled, error, f"Invocation threw {error}") from None
     except RecursionError as error:
-        raise _positioned(compiled, error.__traceback__, "recursion too deep") from None
+        raise _positioned(compiled, error, "recursion too deep") from None
     except Exception as error:  # a bug of ours still reaches the caller as a template error
-        raise _positioned(compiled, error.__traceback__, f"internal error: {type(error).__name__}: {error}",
+        raise _positioned(compiled, error, f"internal error: {type(error).__name__}: {error}",
                           VTLInternalError) from None
     return "".join(out)
 
 
-def _positioned(compiled: CompiledTemplate, trace, message: str,
+def _positioned(compiled: CompiledTemplate, error: BaseException, message: str,
                 kind: type[VTLRuntimeError] = VTLRuntimeError) -> VTLRuntimeError:
-    line, column = compiled.position_of(trace) or (0, 0)
+    line, column = compiled.position_of_error(error) or (0, 0)
     snippet = compiled.source_lines[line - 1] if 0 < line <= len(compiled.source_lines) else ""
     return kind(message, line, column, snippet, None)

@@ -75,6 +75,7 @@ util_base64_decode = implementation.util_base64_decode
 map_get = implementation.map_get
 text_or_source = implementation.text_or_source
 text_or_empty = implementation.text_or_empty
+render_plan = implementation.render_plan
 iteration_items = implementation.iteration_items
 check_unmodified = implementation.check_unmodified
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
 from ..speedups import (call_method, call_method0, call_method1, check_unmodified,  # the chosen twins
-                        get_property, iteration_items, text_or_empty, text_or_source)
+                        get_property, iteration_items, render_plan, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
 from .values import class_of, java_equals, to_java_string
 
@@ -408,7 +408,7 @@ def resource_not_found(name: Any) -> None:
 
 #: Every name generated code may use; a new helper is added here first.
 GENERATED_CODE_NAMES = {
-    "text_of": text_of, "render_quiet": render_quiet, "render_escaped": render_escaped,
+    "text_of": text_of, "render_quiet": render_quiet, "render_plan": render_plan, "render_escaped": render_escaped,
     "get_property": get_property, "call_method": call_method, "call_method0": call_method0,
     "call_method1": call_method1, "get_index": get_index,
     "set_property": set_property, "set_index": set_index, "assign": assign,

@@ -209,7 +209,7 @@ class CoverageCollector:
         if found is None:
             return None
         compiled, analysis = found
-        positions = compiled.positions
+        positions, line_spans = compiled.positions, compiled.line_spans
         size = len(positions)
         sequence: list[Span] = []
 
@@ -218,7 +218,9 @@ class CoverageCollector:
                 line = frame.f_lineno
                 if 0 < line <= size:
                     position = positions[line - 1]
-                    if position is not None and (not sequence or sequence[-1] != position):
+                    if line in line_spans:  # a line printing several statements (a plan)
+                        sequence.extend(line_spans[line])
+                    elif position is not None and (not sequence or sequence[-1] != position):
                         sequence.append(position)
             elif event == "return":
                 analysis.consume(sequence)
