@@ -37,7 +37,8 @@ from decimal import Decimal
 
 from vtl import _native
 from vtl.runtime.objects import (MAP_TYPES as _MAP_TYPES, JavaObject, NoMatchingOverload as _NoMatchingOverload,
-                                 _callable_cache, _callables, _getter_cache, property_getter as _property_getter)
+                                 _callable_cache, _callables, _callables_by_name, _getter_cache,
+                                 property_getter as _property_getter)
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object o)
@@ -1894,6 +1895,25 @@ cdef inline tuple _overloads(object kind, object name, Py_ssize_t count):
     return <tuple>_callables(key)
 
 
+cdef dict _no_argument_callables = _callables_by_name[0]
+cdef dict _one_argument_callables = _callables_by_name[1]
+
+
+cdef inline tuple _overloads_by_name(dict by_name, object kind, object name, Py_ssize_t count):
+    cdef PyObject *by_type = PyDict_GetItemWithError(by_name, name)
+    cdef PyObject *found
+    if by_type != NULL:
+        found = PyDict_GetItemWithError(<dict>by_type, kind)
+        if found != NULL and len(<tuple>found):
+            return <tuple>found
+    functions = _overloads(kind, name, count)
+    if by_type == NULL:
+        by_name[name] = {kind: functions}
+    else:
+        (<dict>by_type)[kind] = functions
+    return functions
+
+
 def call_method(target, name, tuple arguments):
     return _call_method(target, name, arguments)
 
@@ -1917,7 +1937,7 @@ cdef object _call_method(object target, object name, tuple arguments):
 def call_method0(target, name):
     if target is None:
         return None
-    for function in _overloads(type(target), name, 0):
+    for function in _overloads_by_name(_no_argument_callables, type(target), name, 0):
         try:
             return function(target)
         except _NoMatchingOverload:
@@ -1928,7 +1948,7 @@ def call_method0(target, name):
 def call_method1(target, name, argument):
     if target is None:
         return None
-    for function in _overloads(type(target), name, 1):
+    for function in _overloads_by_name(_one_argument_callables, type(target), name, 1):
         try:
             return function(target, argument)
         except _NoMatchingOverload:
@@ -2050,11 +2070,20 @@ cdef object _plan_value(object variables, tuple reference):
 # ---------------------------------------------------------------------------------------------
 # #foreach
 
+cdef object _map_view = None
+
+
 def iteration_items(value, limit=None):
+    global _map_view
+    if _map_view is None:
+        from vtl.runtime.methods import MapView
+        _map_view = MapView
     if isinstance(value, list):
         items = list(<list>value)
     elif isinstance(value, dict):
         items = list((<dict>value).values())
+    elif type(value) is _map_view:  # keySet(), values(), entrySet(): MapView.iteration_items without the call
+        items = list(value.items)
     elif isinstance(value, JavaObject):
         walk = getattr(value, "iteration_items", None)
         if not walk:

@@ -138,20 +138,17 @@ class CodeGenerator:
 
     def block(self, block: n.Block) -> None:
         before = len(self.current.lines)
-        statements = block.statements
-        start = 0
-        while start < len(statements):
-            end = start
-            if self.no_midway_stop:
-                while end < len(statements) and _prints_only(statements[end]):
-                    end += 1
-            if end - start > 1:
-                self.output(statements[start:end])
-                start = end
-            else:
-                statement = statements[start]
+        if self.no_midway_stop:
+            for prints_only, run in groupby(block.statements, _prints_only):
+                run = tuple(run)
+                if prints_only and len(run) > 1:
+                    self.output(run)
+                else:
+                    for statement in run:
+                        getattr(self, "visit_" + type(statement).__name__)(statement)
+        else:
+            for statement in block.statements:
                 getattr(self, "visit_" + type(statement).__name__)(statement)
-                start += 1
         if len(self.current.lines) == before:
             self.emit("pass", block.span)
 

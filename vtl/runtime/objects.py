@@ -38,6 +38,9 @@ _merged_cache: dict[type, dict[str, list[Overload]]] = {}
 _property_steps_cache: dict[tuple[type, str], tuple[tuple[str | None, tuple], ...]] = {}
 #: (type, name, argument count) → the overloads that accept that many arguments.
 _callable_cache: dict[tuple[type, str, int], tuple[Callable[..., Any], ...]] = {}
+#: The same for no argument and for one, as name → {type: overloads}: what the Cython twin's
+#: call_method0/1 look up (two lookups of cached hashes, no key tuple to build and hash).
+_callables_by_name: tuple[dict[str, dict[type, tuple[Callable[..., Any], ...]]], ...] = ({}, {})
 #: (type, property name) → a function of the target giving the property's value.
 _getter_cache: dict[tuple[type, str], Callable[[Any], Any]] = {}
 #: Map types whose every property (but ``class``) is the map's get(name): no getX() of their
@@ -63,7 +66,7 @@ def register_methods(python_type: type, methods: dict[str, Callable[..., Any] | 
         for function in functions:
             low, high = arity(function)
             table.setdefault(name, []).append((low, high, function))
-    for cache in (_merged_cache, _property_steps_cache, _callable_cache, _getter_cache):
+    for cache in (_merged_cache, _property_steps_cache, _callable_cache, _getter_cache, *_callables_by_name):
         cache.clear()
     MAP_TYPES.intersection_update({dict})
 
