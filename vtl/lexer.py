@@ -31,6 +31,7 @@ PROPERTY_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_-]*")  # after '.', a name start
 LINE_END_AFTER_DIRECTIVE = re.compile(r"[ \t]*(?:\r\n|\n|\r)")
 NUMBER = re.compile(r"-?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+|[0-9]+)")
 SPACES = re.compile(r"[ \t\r\n]*")
+BLANKS = frozenset(" \t\r\n")  # what SPACES skips, to test one character without the regex
 LINE_BREAK = re.compile(r"\r\n|\n|\r")
 DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 # What a '$' run before '#' vanishes into: Velocity's own tokens (not its pluggable directives).
@@ -97,17 +98,11 @@ CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 class Token:
     """A token. Lark's parser reads only ``type``; the AST builder reads the rest. The line and
-    column are worked out only when asked for (most tokens never are)."""
+    column are worked out only when asked for (most tokens never are). Made by ``make_token``:
+    without an ``__init__`` the class is instantiated at about half the cost, and a template
+    has a token every few characters."""
 
     __slots__ = ("type", "value", "start_pos", "end_pos", "_scanner")
-
-    def __init__(self, type: str, value: str, start_pos: int = 0, end_pos: int = 0,  # noqa: A002 - Lark's name
-                 scanner: "Scanner | None" = None) -> None:
-        self.type = type
-        self.value = value
-        self.start_pos = start_pos
-        self.end_pos = end_pos
-        self._scanner = scanner
 
     @property
     def span(self) -> tuple[int, int]:
@@ -144,6 +139,17 @@ class Token:
 
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {self.value!r})"
+
+
+def make_token(kind: str, value: str, start_pos: int = 0, end_pos: int = 0,
+               scanner: "Scanner | None" = None) -> Token:
+    token = Token()
+    token.type = kind
+    token.value = value
+    token.start_pos = start_pos
+    token.end_pos = end_pos
+    token._scanner = scanner
+    return token
 
 
 class VTLLexer(Lexer):
@@ -222,7 +228,7 @@ class Scanner:
         """Add a token for ``value`` starting at the current position and consume it."""
         start = self.pos
         self.pos = end = start + len(value)
-        self.out.append(Token(kind, value, start, end, self))
+        self.out.append(make_token(kind, value, start, end, self))
 
     def error(self, message: str, line: int | None = None, column: int | None = None) -> VTLSyntaxError:
         here_line, here_column = self.position(self.pos)
@@ -241,8 +247,8 @@ class Scanner:
     def flush_text(self) -> None:
         pending = self.pending_text
         if pending:
-            self.out.append(Token("TEXT", pending[0] if len(pending) == 1 else "".join(pending), self.text_start,
-                                  self.pos, self))
+            self.out.append(make_token("TEXT", pending[0] if len(pending) == 1 else "".join(pending), self.text_start,
+                                       self.pos, self))
             self.pending_text = []
             self.text_start = None
         self.fresh_from = 0
@@ -265,18 +271,19 @@ class Scanner:
         """The tokens, lazily as far as errors go: those before a lexical error come first,
         then the error is raised (Lark's loop may find a syntax error among them first)."""
         try:
-            self.scan()
+            tokens = self.scan()
         except VTLSyntaxError as error:
             yield from self.out
             raise error
-        yield from self.out
+        yield from tokens
 
     def scan(self) -> list[Token]:
-        """All the tokens (also in ``out``, with those before the error if one is raised)."""
+        """All the tokens (in ``out`` while scanning, with those before the error if one is
+        raised; the scanner lets go of them at the end, as they point back to it: the GC
+        would have to find that reference cycle)."""
         source = self.source
         length = len(source)
-        while self.pos < length:
-            pos = self.pos
+        while (pos := self.pos) < length:
             char = source[pos]
             if self.modifiers_left and pos == self.reference_end and self.reference_state_ends(pos, char):
                 continue
@@ -341,7 +348,8 @@ class Scanner:
                 self.pending_text.append(source[pos:end])
                 self.pos = end
         self.flush_text()
-        return self.out
+        tokens, self.out = self.out, []
+        return tokens
 
     def hash_in_text(self, pos: int) -> None:
         """A '#' in text: a comment, a directive, or text."""
@@ -586,8 +594,9 @@ class Scanner:
         self.swallow_line_end()
 
     def swallow_line_end(self) -> None:
-        match = LINE_END_AFTER_DIRECTIVE.match(self.source, self.pos)
-        if match:
+        if self.source.startswith("\n", self.pos):  # the commonest case, without the regex
+            self.pos += 1
+        elif match := LINE_END_AFTER_DIRECTIVE.match(self.source, self.pos):
             self.pos = match.end()
 
     def argument_directive(self, name: str, end: int) -> bool:
@@ -623,8 +632,11 @@ class Scanner:
         raise self.error(f"#{name} needs an argument list in parentheses")
 
     def paren_after(self, at: int) -> int | None:
-        following = SPACES.match(self.source, at).end()
-        return following if self.source.startswith("(", following) else None
+        source = self.source
+        if source.startswith("(", at):  # the commonest case, without the regex
+            return at
+        following = SPACES.match(source, at).end()
+        return following if source.startswith("(", following) else None
 
     def macro_call(self, name: str, end: int, kind: str) -> bool:
         paren = self.paren_after(end)
@@ -636,8 +648,8 @@ class Scanner:
     def directive_with_arguments(self, kind: str, end: int, paren: int) -> None:
         self.flush_text()
         start = self.pos
-        self.out += (Token(kind, self.source[start:end], start, end, self),
-                     Token("DIRECTIVE_OPEN", "(", paren, paren + 1, self))
+        self.out += (make_token(kind, self.source[start:end], start, end, self),
+                     make_token("DIRECTIVE_OPEN", "(", paren, paren + 1, self))
         self.pos = paren + 1
         self.expression(")", "DIRECTIVE_CLOSE")
         self.swallow_line_end()
@@ -655,15 +667,16 @@ class Scanner:
             following = source[end:end + 1]
             if following != "[" and not (following == "." and METHOD_AHEAD.match(source, end)):
                 # '$name.a.b' without calls or indexes (most references): one token.
-                out.append(Token("REF_SIMPLE", simple.group(), start, end, self))
+                value = simple.group()
+                out.append(make_token("REF_SIMPLE", value, start, end, self))
                 self.pos = end
                 if in_text:
                     self.reference_end = end
-                    self.reference_modifier = "." in simple.group()
+                    self.reference_modifier = modifier = "." in value
                     if following == "{" or following == "}":
-                        self.curly_after_reference(self.reference_modifier)
+                        self.curly_after_reference(modifier)
                     elif following == "#":
-                        self.after_reference("." in simple.group())
+                        self.after_reference(modifier)
                 return
         head = REFERENCE_HEAD.match(source, start)
         opener, name = head.groups()
@@ -673,8 +686,8 @@ class Scanner:
             self.pos = middle
             raise self.error(f'Encountered "{name}"')
         self.pos = head.end()
-        out.append(Token("REF_BRACE_OPEN" if braced else "REF_OPEN", opener, start, middle, self))
-        out.append(Token("REF_NAME", name, middle, self.pos, self))
+        out.append(make_token("REF_BRACE_OPEN" if braced else "REF_OPEN", opener, start, middle, self))
+        out.append(make_token("REF_NAME", name, middle, self.pos, self))
         modifier = False
         if self.pos < len(source) and source[self.pos] in ".[":
             modifier = self.reference_tail()
@@ -781,7 +794,7 @@ class Scanner:
                 del self.out[mark:]
             if not source.startswith("}", self.pos):
                 raise self.error("Encountered text after '$reference{': expected '}'")
-            self.out.append(Token("TEXT", "{", start, start + 1, self))
+            self.out.append(make_token("TEXT", "{", start, start + 1, self))
             self.pos += 1
             if self.modifiers_left:  # the '}' pops into the REFMODIFIER left under the reference
                 self.modifiers_left -= 1
@@ -820,13 +833,13 @@ class Scanner:
             if char == "." and (match := PROPERTY_NAME.match(source, pos + 1)):
                 end = match.end()
                 if end + 1 < length and source[end] == "(":
-                    out.append(Token("METHOD_NAME", source[pos:end], pos, end, self))
-                    out.append(Token("CALL_OPEN", "(", end, end + 1, self))
+                    out.append(make_token("METHOD_NAME", source[pos:end], pos, end, self))
+                    out.append(make_token("CALL_OPEN", "(", end, end + 1, self))
                     self.pos = end + 1
                     self.expression(")", "CALL_CLOSE")
                     modifier = False
                 else:
-                    out.append(Token("DOT_NAME", source[pos:end], pos, end, self))
+                    out.append(make_token("DOT_NAME", source[pos:end], pos, end, self))
                     self.pos = end
                     modifier = True
             elif char == "[":
@@ -839,18 +852,22 @@ class Scanner:
     # ----- expressions (directive arguments, method arguments, indexes) ----------------
     def expression(self, closer: str, close_kind: str) -> None:
         source = self.source
-        length = len(source)
         nesting: list[str] = []
         while True:
-            self.pos = pos = SPACES.match(source, self.pos).end()
-            if pos >= length:
+            pos = self.pos
+            char = source[pos:pos + 1]
+            if char in BLANKS:  # (most tokens follow another directly: no regex call then)
+                pos = SPACES.match(source, pos).end()
+                char = source[pos:pos + 1]
+            self.pos = pos
+            if not char:
                 raise self.error(f"Encountered <EOF>: expected {closer!r}")
-            char = source[pos]
             if char == closer and not nesting:
-                self.token(close_kind, char)
+                self.out.append(make_token(close_kind, char, pos, pos + 1, self))
+                self.pos = pos + 1
                 return
             if char == "$" and (boolean := DOLLAR_BOOLEAN.match(source, pos)):
-                self.out.append(Token(boolean.group(1).upper(), boolean.group(1), pos, boolean.end(), self))
+                self.out.append(make_token(boolean.group(1).upper(), boolean.group(1), pos, boolean.end(), self))
                 self.pos = boolean.end()
             elif char == "$" and ((simple := SIMPLE_REFERENCE.match(source, pos)) or REFERENCE_START.match(source, pos)):
                 self.reference(False, simple)

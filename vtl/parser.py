@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - another Lark: Lark's own loop only
 
 from . import nodes as n
 from .errors import VTLSyntaxError
-from .lexer import Scanner, Token, VTLLexer
+from .lexer import Scanner, Token, VTLLexer, make_token
 
 GRAMMAR_FILE = "vtl.lark"
 
@@ -46,7 +46,8 @@ class _Retry(Exception):
 
 # How the fast loop builds a rule's value: Lark's parse-tree builder (ChildFilter,
 # ExpandSingleChild, inlined ``_rules``), specialised per rule shape. Lark splices the value
-# of a child rule named ``_x`` into its parent; here such values are lists.
+# of a child rule named ``_x`` into its parent; here such values are lists. (The order
+# matters: the loop tests ``shape <= _WRAP`` for the first two, ``shape >= _CALL`` for the last.)
 _PASS = 0     # the child's value unchanged: ``?rule`` over one child, ``_rule`` over one ``_child``
 _WRAP = 1     # ``_rule`` over one child: [child]
 _APPEND = 2   # ``_rule: _list child`` (repetition helpers): the list plus the child
@@ -55,18 +56,23 @@ _CALL1 = 4    # a builder method over one child
 _CALL = 5     # a builder method over the children
 _GENERAL = 6  # anything else: splice, then expand a single child or call the builder method
 
+# Actions from here on are shortcuts (``_Tables.shortcuts[action - _SHORTCUT]``), not states.
+_SHORTCUT = 1 << 20
+
 
 class _Tables:
     """Lark's LALR table for the grammar, re-keyed for a tight loop: per state one dict from a
-    terminal or rule name to ``>= 0`` (shift / goto that state) or ``< 0`` (reduce by rule
-    ``~value``); rules as (size, rule name, shape, builder method, positions to splice,
-    expand a single child)."""
+    terminal or rule name to ``>= 0`` (shift / goto that state, or a shortcut) or ``< 0``
+    (reduce by rule ``~value``); rules as (size, rule name, shape, builder method, positions to
+    splice, expand a single child)."""
 
     def __init__(self, lark: Lark, builder: "ASTBuilder") -> None:
         table = lark.parser.parser._parse_table
         rule_ids: dict[int, int] = {}
         self.rules: list[tuple] = []
         self.actions: list[dict[str, int]] = [{} for _ in range(max(table.states) + 1)]
+        one_token_rules: set[int] = set()  # a builder method over one token (``text: TEXT``)
+        growing_lists: set[int] = set()  # ``_list: _list item``: the list's state stays as it grows
         for state, row in table.states.items():
             for symbol, (action, argument) in row.items():
                 if action is Shift:
@@ -76,11 +82,46 @@ class _Tables:
                     if index is None:
                         index = rule_ids[id(argument)] = len(self.rules)
                         self.rules.append(self._rule(argument, builder))
+                        if self.rules[index][2] == _CALL1 and argument.expansion[0].is_term:
+                            one_token_rules.add(index)
+                        elif self.rules[index][2] == _APPEND and argument.expansion[0] == argument.origin:
+                            growing_lists.add(index)
                     self.actions[state][str(symbol)] = ~index
         self.start = table.start_states["start"]
         self.end = table.end_states["start"]
-        #: (state below, state, lookahead) -> the state after a chain of ``_PASS`` reductions.
-        self.chains: dict[tuple[int, int, str], int] = {}
+        #: (state below, state, lookahead) -> the state after a chain of one-child reductions
+        #: (``_PASS``, and at most one ``_WRAP``), and whether it wraps the value.
+        self.chains: dict[tuple[int, int, str], tuple[int, bool]] = {}
+        #: (state shifted to, builder method, state after its rule, whether the value is appended
+        #: to the list below instead, the next tokens for which the table does the same)
+        self.shortcuts: list[tuple[int, object, int, bool, frozenset[str]]] = []
+        self._add_shortcuts(one_token_rules, growing_lists)
+
+    def _add_shortcuts(self, one_token_rules: set[int], growing_lists: set[int]) -> None:
+        """The commonest statements, a TEXT or a simple reference, take the loop three turns:
+        shift the token, reduce its rule (``text: TEXT``), append that to the statements
+        before it (whose state stays). Shifting such a token becomes a shortcut that does it all
+        at once (without the append where the rule's value goes elsewhere), when the next token
+        is one for which the table would do the same."""
+        actions, rules = self.actions, self.rules
+
+        def only_reduction(state: int) -> int | None:  # the rule reduced whatever comes next
+            reductions = set(actions[state].values())
+            return ~reductions.pop() if len(reductions) == 1 and min(reductions) < 0 else None
+
+        for row in actions:
+            for symbol, target in list(row.items()):
+                rule = only_reduction(target) if target >= 0 else None
+                if rule not in one_token_rules:
+                    continue
+                _, name, _, method, _, _ = rules[rule]
+                after = row[name]
+                lookaheads = set(actions[target])
+                appends = only_reduction(after) in growing_lists
+                if appends:
+                    lookaheads &= set(actions[after])
+                row[symbol] = _SHORTCUT + len(self.shortcuts)
+                self.shortcuts.append((target, method, after, appends, frozenset(lookaheads)))
 
     @staticmethod
     def _rule(rule, builder) -> tuple:
@@ -124,7 +165,20 @@ def _tables() -> _Tables | None:
         return None
 
 
-_END = Token("$END", "")
+_END = make_token("$END", "")
+
+
+def _chain(actions, rules, below: int, rule_name: str, wraps: bool, kind: str) -> tuple[int, bool]:
+    """Where a one-child reduction leads, with the one-child reductions that follow it for the
+    lookahead ``kind``: the state then, and whether one of them wrapped the value in a list."""
+    top = actions[below][rule_name]
+    while (after := actions[top].get(kind)) is not None and after < 0:
+        shape = rules[~after][2]
+        if shape != _PASS and (shape != _WRAP or wraps):
+            break
+        wraps = wraps or shape == _WRAP
+        top = actions[below][rules[~after][1]]
+    return top, wraps
 
 
 def _fast_parse(source: str, origin: tuple[int, int]):
@@ -138,71 +192,80 @@ def _fast_parse(source: str, origin: tuple[int, int]):
     except VTLSyntaxError:
         raise _Retry from None
     tokens.append(_END)
-    actions, rules, end, chains = tables.actions, tables.rules, tables.end, tables.chains
+    actions, rules, end = tables.actions, tables.rules, tables.end
+    chains, shortcuts = tables.chains, tables.shortcuts
     state = tables.start
     states = [state]  # the state stack; ``state`` is its top
     values: list = []
-    for token in tokens:
+    push_state, push_value = states.append, values.append
+    for index, token in enumerate(tokens):
         kind = token.type
-        while True:
-            action = actions[state].get(kind)
-            if action is None:
-                raise _Retry
-            if action >= 0:  # shift
-                state = action
-                states.append(state)
-                values.append(token)
-                break
-            size, rule_name, shape, method, splice, expand1 = rules[~action]
-            if shape == _WRAP:
-                values[-1] = [values[-1]]
-            elif shape == _CALL1:
-                values[-1] = method(values[-1])
-            elif shape == _EXTEND:
-                more = values.pop()
-                values[-1] += more
-                del states[-1]
-            elif shape == _APPEND:
-                child = values.pop()
-                values[-1].append(child)
-                del states[-1]
-            elif shape == _PASS:  # the value stays: only the state changes
-                below = states[-2]
-                key = (below, state, kind)
-                top = chains.get(key)
-                if top is None:  # follow the chain of such rules once (expression -> ... -> primary)
-                    top = actions[below][rule_name]
-                    while (after := actions[top].get(kind)) is not None and after < 0 and rules[~after][2] == _PASS:
-                        top = actions[below][rules[~after][1]]
-                    chains[key] = top
-                state = states[-1] = top
-                continue
-            else:
-                if size:
-                    children = values[-size:]
-                    del values[-size:]
-                    del states[-size:]
-                else:
-                    children = []
-                if shape == _CALL:
-                    value = method(*children)
-                else:
-                    for position in splice:
-                        children[position:position + 1] = children[position]
-                    if expand1 and len(children) == 1:
-                        value = children[0]
-                    elif method is None:
-                        value = children
+        try:
+            action = actions[state][kind]
+            while action < 0:  # reduce by rule ~action, then look again
+                size, rule_name, shape, method, splice, expand1 = rules[~action]
+                if shape <= _WRAP:  # one child: the value stays, or goes into a list
+                    below = states[-2]
+                    key = (below, state, kind)
+                    chain = chains.get(key)
+                    if chain is None:  # follow the chain of such rules once (expression -> ... -> primary)
+                        chain = chains[key] = _chain(actions, rules, below, rule_name, shape == _WRAP, kind)
+                    state, wraps = chain
+                    states[-1] = state
+                    if wraps:
+                        values[-1] = [values[-1]]
+                elif shape >= _CALL:  # a new value from the children
+                    if size:
+                        children = values[-size:]
+                        del values[-size:]
+                        del states[-size:]
                     else:
+                        children = []
+                    if shape == _CALL:
                         value = method(*children)
-                state = actions[states[-1]][rule_name]
-                states.append(state)
-                values.append(value)
-                if state == end:
-                    return value
+                    else:
+                        for position in splice:
+                            children[position:position + 1] = children[position]
+                        if expand1 and len(children) == 1:
+                            value = children[0]
+                        elif method is None:
+                            value = children
+                        else:
+                            value = method(*children)
+                    state = actions[states[-1]][rule_name]
+                    push_state(state)
+                    push_value(value)
+                    if state == end:
+                        return value
+                else:  # the value on top replaced (two folded into one for a list)
+                    if shape == _APPEND:
+                        child = values.pop()
+                        values[-1].append(child)
+                        del states[-1]
+                    elif shape == _CALL1:
+                        values[-1] = method(values[-1])
+                    else:  # _EXTEND
+                        more = values.pop()
+                        values[-1] += more
+                        del states[-1]
+                    state = states[-1] = actions[states[-2]][rule_name]
+                action = actions[state][kind]
+        except KeyError:  # no action for this token here: a syntax error (builders raise no KeyError)
+            raise _Retry from None
+        if action >= _SHORTCUT:
+            target, method, after, appends, lookaheads = shortcuts[action - _SHORTCUT]
+            if tokens[index + 1].type in lookaheads:
+                if appends:  # a statement: onto the list of those before it
+                    values[-1].append(method(token))
+                else:
+                    state = after
+                    push_state(state)
+                    push_value(method(token))
                 continue
-            # one child's value replaced (two folded into one above): the top state changes
-            state = states[-1] = actions[states[-2]][rule_name]
+            action = target
+        state = action  # shift
+        push_state(state)
+        push_value(token)
 
 
 class _ParseFrame(threading.local):
@@ -382,32 +445,34 @@ class ASTBuilder(Transformer):
         return _Reference(opener.span, name_token.value, tuple([part for part, _ in parts]),
                           opener.value.startswith("$!"), braced, escapes, opener.source_to(end_pos))
 
-    def simple_reference(self, *tokens):
-        """[ESCAPES] REF_SIMPLE: '$name', '$!name.a.b' (on one line): a Reference."""
-        token = tokens[-1]
-        escapes = len(tokens[0].value) if len(tokens) > 1 else 0
+    def simple_reference(self, token, after_escapes=None):
+        """[ESCAPES] REF_SIMPLE: '$name', '$!name.a.b' (on one line): a Reference. (Two
+        parameters rather than ``*tokens``, as this is the commonest node: after ESCAPES, the
+        REF_SIMPLE comes second.)"""
+        escapes = 0
+        if after_escapes is not None:
+            escapes = len(token.value)
+            token = after_escapes
         text = token.value
         quiet = text[1] == "!"
-        path = text[2:] if quiet else text[1:]
         span = token.span
-        if "." not in path:
-            return _Reference(span, path, (), quiet, False, escapes, text)
-        name, *names = path.split(".")
+        dot = text.find(".")
+        if dot < 0:
+            return _Reference(span, text[2:] if quiet else text[1:], (), quiet, False, escapes, text)
         line, column = span
-        column += len(text) - len(path) + len(name)  # the first '.'
+        column += dot  # the first '.'
         properties = []
-        for property_name in names:
+        for property_name in text[dot + 1:].split("."):
             properties.append(_Property((line, column), property_name))
             column += len(property_name) + 1
-        return _Reference(span, name, tuple(properties), quiet, False, escapes, text)
+        return _Reference(span, text[2 if quiet else 1:dot], tuple(properties), quiet, False, escapes, text)
 
     def property(self, token):
         return (_Property(token.span, token.value[1:]), token.end_pos)
 
     def method_call(self, name, _open, *rest):
-        close = rest[-1]
-        arguments = tuple([item for item in rest[:-1] if not isinstance(item, Token)])
-        return (_MethodCall(name.span, name.value[1:], arguments), close.end_pos)
+        # rest: the arguments with a COMMA between each two, then ')'
+        return (_MethodCall(name.span, name.value[1:], rest[:-1:2]), rest[-1].end_pos)
 
     def index(self, opener, key, close):
         return (n.Index(_span(opener), key), close.end_pos)
