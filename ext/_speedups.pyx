@@ -1929,7 +1929,14 @@ cdef object _call_method(object target, object name, tuple arguments):
     if target is None:
         return None
     cdef Py_ssize_t count = len(arguments)
-    for function in _overloads(type(target), name, count):
+    cdef tuple functions
+    if count == 0:
+        functions = _overloads_by_name(_no_argument_callables, type(target), name, 0)
+    elif count == 1:
+        functions = _overloads_by_name(_one_argument_callables, type(target), name, 1)
+    else:
+        functions = _overloads(type(target), name, count)
+    for function in functions:
         try:
             if count == 0:
                 return function(target)
@@ -1953,6 +1960,10 @@ def call_method0(target, name):
 
 
 def call_method1(target, name, argument):
+    return _call_method_1(target, name, argument)
+
+
+cdef object _call_method_1(object target, object name, object argument):
     if target is None:
         return None
     for function in _overloads_by_name(_one_argument_callables, type(target), name, 1):
@@ -2061,6 +2072,12 @@ cdef object _plan_value(object variables, tuple reference):
             arguments = step[1]
             if arguments is None:
                 value = _get_property(value, step[0])
+                continue
+            if len(<tuple>arguments) == 1:  # the commonest: no argument tuple to build
+                argument = (<tuple>arguments)[0]
+                if type(argument) is tuple:
+                    argument = _plan_value(variables, <tuple>argument)
+                value = _call_method_1(value, step[0], argument)
                 continue
             for argument in <tuple>arguments:
                 if type(argument) is tuple:
