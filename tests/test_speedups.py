@@ -812,7 +812,8 @@ def _plan_outcome(twin, variables, plan, render):
 def test_print_plans_agree(value, first, second, argument, constant, quiet):
     from vtl.runtime.core import render_reference_velocity
     # a constant argument, and a reference (a tuple) evaluated as one: $x.first.second($y)
-    plan = ("text ", ("x", ((first, None, (1, 3)), (second, (constant,), (1, 9)), (second, (("y", (), "$y", False, (1, 12)),), (1, 15))),
+    y = ("y", (), "$y", False, (1, 12))
+    plan = ("text ", ("x", ((first, None, (1, 3)), (second, (constant,), (1, 9)), (second, (y,), (1, 15))),
                       "$x.a.b(1).b($y)", quiet, (1, 2)),
             " more ", ("x", (), "$x", False, (1, 20)), ("missing", (), "$missing", quiet, (1, 30)))
     variables = {"x": value, "y": argument}
