@@ -819,3 +819,34 @@ def test_print_plans_agree(value, first, second, argument, constant, quiet):
     variables = {"x": value, "y": argument}
     expected = _plan_outcome(_native, variables, plan, render_reference_velocity)
     assert _plan_outcome(CYTHON, variables, plan, render_reference_velocity) == expected
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_a_method_registered_later_is_found(twin):
+    # The method caches (the Cython twin's by name, then type) are emptied when a method is added:
+    # a subclass's own method, registered after its base's was found and cached, wins.
+    from vtl.runtime.objects import register_methods
+
+    class Base(JavaObject):
+        __slots__ = ()
+
+    class Late(Base):
+        __slots__ = ()
+
+    late = Late()
+    register_methods(Base, {"greeting": lambda receiver: "base", "greet": lambda receiver, name: f"base {name}"})
+    assert (twin.call_method0(late, "greeting"), twin.call_method1(late, "greet", "x")) == ("base", "base x")
+    register_methods(Late, {"greeting": lambda receiver: "late", "greet": lambda receiver, name: f"late {name}"})
+    assert (twin.call_method0(late, "greeting"), twin.call_method1(late, "greet", "x")) == ("late", "late x")
+    assert twin.call_method(late, "greet", ("y",)) == "late y"
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_loops_walk_map_views(twin):
+    mapping = {"b": 1, "a": 2}
+    for name, expected in (("keySet", ["b", "a"]), ("values", [1, 2])):
+        view = twin.call_method0(mapping, name)
+        items = twin.iteration_items(view, 1000)
+        assert items == expected
+        items.append("x")  # a copy: the view is not changed
+        assert twin.iteration_items(view) == expected
