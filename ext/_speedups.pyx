@@ -1926,37 +1926,23 @@ def call_method(target, name, tuple arguments):
 
 
 cdef object _call_method(object target, object name, tuple arguments):
+    cdef Py_ssize_t count = len(arguments)
+    if count == 1:
+        return _call_method_1(target, name, arguments[0])
     if target is None:
         return None
-    cdef Py_ssize_t count = len(arguments)
-    cdef tuple functions
-    if count == 0:
-        functions = _overloads_by_name(_no_argument_callables, type(target), name, 0)
-    elif count == 1:
-        functions = _overloads_by_name(_one_argument_callables, type(target), name, 1)
-    else:
-        functions = _overloads(type(target), name, count)
+    cdef tuple functions = _overloads_by_name(_no_argument_callables, type(target), name, 0) if count == 0 \
+        else _overloads(type(target), name, count)
     for function in functions:
         try:
-            if count == 0:
-                return function(target)
-            if count == 1:
-                return function(target, arguments[0])
-            return function(target, *arguments)
+            return function(target) if count == 0 else function(target, *arguments)
         except _NoMatchingOverload:
             continue
     return None
 
 
 def call_method0(target, name):
-    if target is None:
-        return None
-    for function in _overloads_by_name(_no_argument_callables, type(target), name, 0):
-        try:
-            return function(target)
-        except _NoMatchingOverload:
-            continue
-    return None
+    return _call_method(target, name, ())
 
 
 def call_method1(target, name, argument):
