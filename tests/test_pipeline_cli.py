@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 
 from vtl.apigw.commands import case_integration, invoke_case
 from vtl.cli import main
@@ -106,3 +107,17 @@ def test_render_batch_keeps_line_separator_characters_inside_json_strings(tmp_pa
     code, out, err = run(capsys, "render", "--batch", write_cases(tmp_path, [raw]))
     assert code == 0, err
     assert json.loads(out) == {"id": "sep", "output": "a\u2028b\u0085c!"}
+
+
+
+def test_a_template_file_that_is_missing_or_not_text_is_a_message_not_a_traceback(tmp_path, capsys):
+    binary = tmp_path / "logo.vtl"
+    binary.write_bytes(b"GIF89a\x01\x00\xff\x80")
+    for command in ("render", "show-code", "bench", "test"):
+        for path, message in ((tmp_path / "missing.vtl", "no such file"), (binary, "not utf-8 text (byte 8)")):
+            try:
+                status = main([command, str(path)])
+            except SystemExit as stop:  # how argparse-style usage errors leave
+                status, _ = 2, print(stop.code, file=sys.stderr)
+            captured = capsys.readouterr()
+            assert status == 2 and message in (captured.err + captured.out).lower(), (command, path, captured)

@@ -14,11 +14,10 @@ import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .cli import json_argument
+from .cli import json_argument, read_text
 from .errors import GatewayError, VTLError
 
 
@@ -49,7 +48,7 @@ def command_bench(arguments: argparse.Namespace) -> int:
     if arguments.iterations < 1:
         print("vtl bench: --iterations must be at least 1", file=sys.stderr)
         return 2
-    source = sys.stdin.read() if arguments.template == "-" else Path(arguments.template).read_text(encoding="utf-8")
+    source = read_text(arguments.template)
     request = json_argument(arguments.request, "--request", "vtl bench")
     context = json_argument(arguments.context, "--context", "vtl bench")
     backend = json_argument(arguments.backend_response, "--backend-response", "vtl bench")

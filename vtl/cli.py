@@ -10,10 +10,14 @@ from typing import Any, Callable, Iterable, TextIO
 from .errors import GatewayError, VTLError
 
 
-def _read_text(path: str) -> str:
+def read_text(path: str) -> str:
+    """A file named on the command line (``-``: stdin); one that is not UTF-8 exits with a message."""
     if path == "-":
         return sys.stdin.read()
-    return Path(path).read_text(encoding="utf-8")
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SystemExit(f"vtl: {path}: not UTF-8 text (byte {error.start})") from None
 
 
 def json_argument(value: str | None, what: str, command: str = "vtl") -> Any:
@@ -22,7 +26,7 @@ def json_argument(value: str | None, what: str, command: str = "vtl") -> Any:
         return None
     text = value
     if not value.lstrip().startswith(("{", "[")) and Path(value).exists():
-        text = Path(value).read_text(encoding="utf-8")
+        text = read_text(value)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -66,7 +70,7 @@ def _java_integer(text: str) -> int | float:
 def run_batch(path: str, handle: Callable[[dict], dict], out: TextIO) -> int:
     """JSON Lines in, JSON Lines out, one line per case in order; exit 2 if unreadable."""
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except OSError as error:
         print(f"vtl: cannot read {path}: {error}", file=sys.stderr)
         return 2
@@ -99,7 +103,7 @@ def command_render(arguments: argparse.Namespace) -> int:
         return 2
     from .engine import Template
 
-    source = _read_text(arguments.template)
+    source = read_text(arguments.template)
     context = json_argument(arguments.context, "--context")
     request = json_argument(arguments.request, "--request")
     try:
@@ -119,7 +123,7 @@ def command_show_code(arguments: argparse.Namespace) -> int:
     from .engine import Template
 
     try:
-        template = Template(_read_text(arguments.template), dialect=arguments.dialect, name=arguments.template)
+        template = Template(read_text(arguments.template), dialect=arguments.dialect, name=arguments.template)
     except VTLError as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
@@ -178,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a file named on the command line that cannot be read
+        print(f"vtl: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -105,6 +105,8 @@ def read_data(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CaseFileError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CaseFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
     if path.suffix == ".json":
         try:
             return json.loads(text)
