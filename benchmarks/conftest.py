@@ -24,7 +24,7 @@ RATIOS_FILE = Path(__file__).resolve().parent.parent / ".benchmarks" / "ratios.m
 def engine_info() -> dict:
     """What every benchmark records: the engine version and whether Cython helpers ran."""
     return {"vtl_version": vtl.__version__, "codegen_version": CODEGEN_VERSION,
-            "helpers": speedups.ACTIVE, "cython_helpers": speedups.ACTIVE == "cython",
+            "helpers": speedups.ACTIVE, "cython_helpers": speedups.ACTIVE == "cython", "front_end": speedups.FRONT_END,
             "python": sys.version.split()[0]}
 
 

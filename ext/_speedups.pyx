@@ -61,12 +61,19 @@ cdef extern from *:
     #ifndef VTL_SPEEDUPS_SOURCE_HASH
     #define VTL_SPEEDUPS_SOURCE_HASH ""
     #endif
+    #ifndef VTL_FRONT_END_SOURCE_HASH
+    #define VTL_FRONT_END_SOURCE_HASH ""
+    #endif
     """
     const char *VTL_SPEEDUPS_SOURCE_HASH
+    const char *VTL_FRONT_END_SOURCE_HASH
 
 #: The hash of the .pyx this was built from (setup.py passes it): a build older than the source
 #: in a checkout is ignored by vtl.speedups.
 SOURCE_HASH = VTL_SPEEDUPS_SOURCE_HASH.decode("ascii")
+#: The same for the compiled front end (vtl/lexer.py, parser.py, codegen.py and their ext/vtl/*.pxd),
+#: built alongside.
+FRONT_END_SOURCE_HASH = VTL_FRONT_END_SOURCE_HASH.decode("ascii")
 
 cdef object _py_url_decode = _native.url_decode
 cdef object _py_base64_decode = _native.base64_decode

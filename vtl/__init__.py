@@ -1,5 +1,6 @@
 """vtl: Amazon API Gateway mapping templates (Apache Velocity 1.7) rendered offline, exactly."""
 from .errors import GatewayError, JavaException, VTLError, VTLLimitError, VTLRuntimeError, VTLSyntaxError
+from . import speedups  # noqa: F401,I001  (first: it chooses the compiled or the .py front end)
 
 __version__ = "0.1.0"
 

@@ -78,7 +78,7 @@ def command_bench(arguments: argparse.Namespace) -> int:
     peak = _peak_memory(render)
 
     result = {
-        "vtl": __version__, "helpers": speedups.ACTIVE, "dialect": dialect.name,
+        "vtl": __version__, "helpers": speedups.ACTIVE, "front_end": speedups.FRONT_END, "dialect": dialect.name,
         "template_bytes": len(source.encode("utf-8", "surrogatepass")),
         "output_chars": len(output),
         "compile_ms": {"min": min(compile_times) * 1e3, "median": statistics.median(compile_times) * 1e3},
@@ -93,7 +93,7 @@ def command_bench(arguments: argparse.Namespace) -> int:
         return 0
     helpers = "Cython" if speedups.ACTIVE == "cython" else f"pure Python (Cython {speedups.CYTHON_STATUS}" + \
         (", VTL_PURE_PYTHON set)" if speedups.FORCED_PURE else ")")
-    print(f"vtl {__version__}, dialect {dialect.name}, helpers: {helpers}")
+    print(f"vtl {__version__}, dialect {dialect.name}, helpers: {helpers}, front end: {speedups.FRONT_END}")
     print(f"template  {result['template_bytes']} bytes -> output {len(output)} characters")
     print(f"compile   min {result['compile_ms']['min']:.3f} ms   median {result['compile_ms']['median']:.3f} ms"
           f"   (parse + generate + compile, no cache)")

@@ -7,12 +7,20 @@ the pure twin. ``ACTIVE`` tells which one is in use: ``"cython"`` or ``"python"`
 
 Every other module takes the helpers from here, so a semantic lives in one place and is
 switched in one place.
+
+The same build compiles the compiler's front end (``lexer``, ``parser``, ``codegen``) from its
+own ``.py`` files, which Python then imports in their place. Those are not twins but the same
+code, faster. ``FRONT_END`` tells which runs. The ``.py`` files are imported instead when
+``VTL_PURE_PYTHON`` is set, and when a checkout's sources changed since the build.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -20,6 +28,22 @@ from . import _native
 
 #: The pure-Python reference twin (always available).
 python: ModuleType = _native
+
+
+_HERE = Path(__file__).resolve().parent
+_CHECKOUT = _HERE.parent  # where ext/ is, when this is a source checkout
+
+
+def source_digest(paths: list[str]) -> str | None:
+    """The hash setup.py builds into the extension for these files; None when this is not a
+    checkout (an installed package's files came with its build)."""
+    if not (_CHECKOUT / "ext").is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in paths:
+        if (_CHECKOUT / path).is_file():
+            digest.update(path.encode() + b"\0" + (_CHECKOUT / path).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _load_cython() -> tuple[ModuleType | None, str]:
@@ -32,9 +56,7 @@ def _load_cython() -> tuple[ModuleType | None, str]:
     if getattr(_speedups, "API_VERSION", None) != _native.API_VERSION or \
             any(not hasattr(_speedups, name) for name in _native.NAMES):
         return None, "stale build (API differs from vtl._native): rebuild with pip install"
-    source = Path(__file__).resolve().parent.parent / "ext" / "_speedups.pyx"
-    if source.is_file() and getattr(_speedups, "SOURCE_HASH", None) != \
-            hashlib.sha256(source.read_bytes()).hexdigest()[:16]:
+    if source_digest(["ext/_speedups.pyx"]) not in (None, getattr(_speedups, "SOURCE_HASH", None)):
         # A checkout whose ext/_speedups.pyx changed since the build: not to be trusted.
         return None, "stale build (ext/_speedups.pyx changed): rebuild with pip install -e ."
     return _speedups, "built"
@@ -49,6 +71,45 @@ FORCED_PURE = os.environ.get("VTL_PURE_PYTHON", "") not in ("", "0")
 #: Which twin the engine uses: "cython" or "python".
 ACTIVE = "cython" if cython is not None and not FORCED_PURE else "python"
 implementation: ModuleType = cython if ACTIVE == "cython" else python  # type: ignore[assignment]
+
+#: The front-end modules setup.py compiles (its FRONT_END).
+FRONT_END_MODULES = ("lexer", "parser", "codegen")
+_FRONT_END_SOURCES = [f"vtl/{name}.py" for name in FRONT_END_MODULES] + \
+    [f"ext/vtl/{name}.pxd" for name in FRONT_END_MODULES]
+
+
+class _FrontEndFromSource(importlib.abc.MetaPathFinder):
+    """Imports the front end from its .py files although compiled ones sit beside them (where
+    Python's own finder prefers the compiled)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        if package == __package__ and name in FRONT_END_MODULES:
+            return importlib.util.spec_from_file_location(fullname, _HERE / f"{name}.py")
+        return None
+
+
+def _choose_front_end() -> str:
+    built = all(any((_HERE / f"{name}{suffix}").is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+                for name in FRONT_END_MODULES)
+    if not built:
+        return "python (not compiled)"
+    if FORCED_PURE:
+        reason = "VTL_PURE_PYTHON set"
+    elif cython is None:
+        reason = "its build is not trusted either: the helpers' is " + CYTHON_STATUS
+    elif source_digest(_FRONT_END_SOURCES) not in (None, getattr(cython, "FRONT_END_SOURCE_HASH", None)):
+        reason = "stale build (its sources changed): rebuild with pip install -e ."
+    else:
+        return "cython"
+    if any(f"{__package__}.{name}" in sys.modules for name in FRONT_END_MODULES):  # pragma: no cover
+        raise ImportError("vtl.speedups must be imported before vtl's lexer, parser and codegen")
+    sys.meta_path.insert(0, _FrontEndFromSource())
+    return f"python ({reason})"
+
+
+#: What runs the lexer, parser and code generator: "cython", or "python (why)".
+FRONT_END = _choose_front_end()
 
 escape_javascript = implementation.escape_javascript
 url_encode = implementation.url_encode
@@ -79,4 +140,4 @@ render_plan = implementation.render_plan
 iteration_items = implementation.iteration_items
 check_unmodified = implementation.check_unmodified
 
-__all__ = ["ACTIVE", "CYTHON_STATUS", "cython", "python", *_native.NAMES]
+__all__ = ["ACTIVE", "CYTHON_STATUS", "FRONT_END", "cython", "python", *_native.NAMES]
