@@ -31,6 +31,9 @@ class OptionalBuildExt(build_ext):
         try:
             super().build_extension(extension)
         except Exception as error:  # noqa: BLE001
+            # An older build of it would pass for this one (its sources' hash is in _speedups).
+            if os.path.exists(self.get_ext_fullpath(extension.name)):
+                os.remove(self.get_ext_fullpath(extension.name))
             self._skip(error)
 
     @staticmethod
@@ -48,25 +51,33 @@ def extensions():
         print("warning: Cython is not available; vtl's speedups will not be built", file=sys.stderr)
         return []
     here = os.path.dirname(os.path.abspath(__file__))
-    # vtl.speedups compares these with the checkout's files: a build older than its sources is ignored.
-    helpers_digest = source_digest(here, ["ext/_speedups.pyx"])
-    front_end_digest = source_digest(here, FRONT_END_SOURCES)
+    # vtl.speedups compares these with the checkout's files: a build older than its sources is
+    # ignored. A header that _speedups depends on carries them, so a new hash rebuilds it.
+    hashes = os.path.join(BUILD_DIR, "vtl_source_hashes.h")
+    write_if_changed(hashes, f'#define VTL_SPEEDUPS_SOURCE_HASH "{source_digest(here, ["ext/_speedups.pyx"])}"\n'
+                             f'#define VTL_FRONT_END_SOURCE_HASH "{source_digest(here, FRONT_END_SOURCES)}"\n')
     flags = ["-O3"] if os.name != "nt" else []
     helpers = Extension("vtl._speedups", ["ext/_speedups.pyx"], optional=True, extra_compile_args=flags,
-                        define_macros=[("VTL_SPEEDUPS_SOURCE_HASH", f'"{helpers_digest}"'),
-                                       ("VTL_FRONT_END_SOURCE_HASH", f'"{front_end_digest}"')])
-    front_end = [Extension(f"vtl.{name}", [f"vtl/{name}.py"], optional=True, extra_compile_args=flags)
-                 for name in FRONT_END]
+                        include_dirs=[BUILD_DIR], depends=[hashes])
     try:
-        return cythonize([helpers], language_level=3, quiet=True) + \
-            cythonize(front_end, language_level=3, quiet=True, include_path=["ext"], build_dir="build/cython",
-                      # the .py files' annotations are for readers: the types are in ext/vtl/*.pxd
-                      compiler_directives={"annotation_typing": False})
+        built = cythonize([helpers], language_level=3, quiet=True)
+        for name in FRONT_END:
+            # Cython does not see that a module's types changed (ext/vtl/*.pxd): then it is forced.
+            generated = os.path.join(BUILD_DIR, "vtl", f"{name}.c")
+            types = os.path.join("ext", "vtl", f"{name}.pxd")
+            stale = os.path.exists(types) and os.path.exists(generated) and \
+                os.path.getmtime(types) > os.path.getmtime(generated)
+            built += cythonize([Extension(f"vtl.{name}", [f"vtl/{name}.py"], optional=True, extra_compile_args=flags)],
+                               language_level=3, quiet=True, include_path=["ext"], build_dir=BUILD_DIR, force=stale,
+                               # the .py files' annotations are for readers: the types are in ext/vtl/*.pxd
+                               compiler_directives={"annotation_typing": False})
+        return built
     except Exception as error:  # noqa: BLE001 (a Cython error must not fail the install)
         print(f"warning: cythonize failed ({error}); vtl's speedups will not be built", file=sys.stderr)
         return []
 
 
+BUILD_DIR = os.path.join("build", "cython")
 #: The modules compiled as they are (vtl.speedups.FRONT_END names the same ones).
 FRONT_END = ("lexer", "parser", "codegen")
 FRONT_END_SOURCES = [f"vtl/{name}.py" for name in FRONT_END] + [f"ext/vtl/{name}.pxd" for name in FRONT_END]
@@ -80,6 +91,13 @@ def source_digest(root, paths):
             with open(full, "rb") as handle:
                 digest.update(path.encode() + b"\0" + handle.read())
     return digest.hexdigest()[:16]
+
+
+def write_if_changed(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -54,16 +54,11 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 4
+API_VERSION = 5
 
 cdef extern from *:
     """
-    #ifndef VTL_SPEEDUPS_SOURCE_HASH
-    #define VTL_SPEEDUPS_SOURCE_HASH ""
-    #endif
-    #ifndef VTL_FRONT_END_SOURCE_HASH
-    #define VTL_FRONT_END_SOURCE_HASH ""
-    #endif
+    #include "vtl_source_hashes.h"  /* written by setup.py */
     """
     const char *VTL_SPEEDUPS_SOURCE_HASH
     const char *VTL_FRONT_END_SOURCE_HASH
@@ -2114,3 +2109,55 @@ def iteration_items(value, limit=None):
 def check_unmodified(source, Py_ssize_t count, limit=None):
     if (isinstance(source, list) or isinstance(source, dict)) and len(source) != count and count != limit:
         _native.check_unmodified(source, count, limit)  # its error, worded once
+
+
+cdef Py_ssize_t LOOP_CHUNK = _native.LOOP_CHUNK
+
+
+cdef class LoopOutput:
+    cdef public list parts
+    cdef public object write
+
+    def __init__(self, write):
+        self.parts = []
+        self.write = write
+
+    def close(self):
+        self.write("".join(self.parts))
+        del self.parts[:]
+        return self.write
+
+
+cdef class _LoopItems:
+    """loop_items' iterator: one C call per turn where enumerate() and the generated
+    code's bookkeeping took several."""
+    cdef list items
+    cdef object state, source, limit
+    cdef LoopOutput output
+    cdef Py_ssize_t index, size
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cdef list parts = self.output.parts
+        if self.index >= 0 and len(parts) > LOOP_CHUNK:
+            self.output.write("".join(parts))
+            del parts[:]
+        self.index += 1
+        if self.index >= self.size:
+            if self.index == self.size:
+                check_unmodified(self.source, self.size, self.limit)
+            raise StopIteration
+        if self.state is not None:
+            self.state.index = self.index
+        return self.items[self.index]
+
+
+def loop_items(items, state, LoopOutput output not None, source, limit):
+    cdef _LoopItems walk = _LoopItems.__new__(_LoopItems)
+    walk.items = items if type(items) is list else list(items)
+    walk.size = len(walk.items)
+    walk.index = -1
+    walk.state, walk.output, walk.source, walk.limit = state, output, source, limit
+    return walk

@@ -75,6 +75,10 @@ def test_twins_have_the_same_names_and_signatures():
     assert CYTHON.API_VERSION == _native.API_VERSION
     for name in _native.NAMES:
         pure, compiled = getattr(_native, name), getattr(CYTHON, name)
+        if isinstance(pure, type):  # (a Cython class has no signature to read): the same members
+            assert isinstance(compiled, type) and all(hasattr(compiled, member) for member in vars(pure)
+                                                      if not member.startswith("_")), name
+            continue
         assert list(inspect.signature(compiled).parameters) == list(inspect.signature(pure).parameters), name
 
 
@@ -850,3 +854,47 @@ def test_loops_walk_map_views(twin):
         assert items == expected
         items.append("x")  # a copy: the view is not changed
         assert twin.iteration_items(view) == expected
+
+
+def walk_loop(twin, count: int, pieces_per_turn: int, stop_at: int | None = None, grow_at: int | None = None):
+    """Drive loop_items as generated code does: what reaches the outer write, when, and how it ends."""
+    from vtl.runtime.core import ForeachState
+    written: list[tuple[int, int]] = []  # (turn, pieces joined) per write on
+    source = list(range(count))
+    state = ForeachState(count, None)
+    output = twin.LoopOutput(lambda text: written.append((state.index, len(text))))
+    write = output.parts.append
+    indexes = []
+    try:
+        for item in twin.loop_items(twin.iteration_items(source), state, output, source, 5000):
+            indexes.append((state.index, item, state.hasNext))
+            for _ in range(pieces_per_turn):
+                write("x")
+            if item == grow_at:
+                source.append("more")
+            if item == stop_at:
+                break
+        ending = "done"
+    except Exception as error:  # noqa: BLE001 - what ends the loop is part of the comparison
+        ending = str(error)
+    output.close()
+    return indexes, written, ending
+
+
+@needs_cython
+@settings(max_examples=60, deadline=None)
+@given(count=st.integers(0, 3000), pieces=st.integers(0, 5), stop=st.none() | st.integers(0, 3000),
+       grow=st.none() | st.integers(0, 3000))
+def test_loop_items_twins_write_on_and_end_alike(count, pieces, stop, grow):
+    expected = walk_loop(_native, count, pieces, stop, grow)
+    assert walk_loop(CYTHON, count, pieces, stop, grow) == expected
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_loop_items_writes_on_every_loop_chunk_pieces_and_checks_the_source_after_the_last(twin):
+    indexes, written, ending = walk_loop(twin, 3000, 1)
+    assert indexes[:2] == [(0, 0, True), (1, 1, True)] and indexes[-1] == (2999, 2999, False)
+    chunk = _native.LOOP_CHUNK + 1
+    assert written == [(turn, chunk) for turn in range(chunk - 1, 3000, chunk)] + [(2999, 3000 % chunk)]
+    assert "ConcurrentModificationException" in walk_loop(twin, 10, 1, grow_at=3)[2]
+    assert walk_loop(twin, 10, 1, grow_at=3, stop_at=5)[2] == "done"  # a #break asks for no next item

@@ -50,11 +50,12 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "jsonpath_select", "jsonpath_read", "java_output_text",
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
-         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified")
+         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified",
+         "LoopOutput", "loop_items")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 4
+API_VERSION = 5
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -564,3 +565,42 @@ def check_unmodified(source: Any, count: int, limit: int | None = None) -> None:
     if isinstance(source, (list, dict)) and len(source) != count and count != limit:
         raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
                               "walked it")
+
+
+#: Pieces of output the outermost #foreach of a function collects before writing them on as
+#: one string.
+LOOP_CHUNK = 1024
+
+
+class LoopOutput:
+    """Where the outermost #foreach of a generated function writes (``parts.append``): its
+    pieces, written on as one string every LOOP_CHUNK of them and at the end, so that a long
+    loop's many small pieces never pile up (peak memory stays near twice the output). Loops
+    inside it write into the same list."""
+
+    __slots__ = ("parts", "write")
+
+    def __init__(self, write) -> None:
+        self.parts: list[str] = []
+        self.write = write
+
+    def close(self):
+        """Writes the pieces left; returns the write the code goes back to."""
+        self.write("".join(self.parts))
+        self.parts.clear()
+        return self.write
+
+
+def loop_items(items: list, state, output: LoopOutput, source: Any, limit: int | None):
+    """A #foreach's items, one per turn. Before a turn, sets ``state.index`` ($foreach's); after
+    it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks that the source
+    did not change meanwhile (check_unmodified). A #break leaves without the last two."""
+    parts = output.parts
+    for index, item in enumerate(items):
+        if state is not None:
+            state.index = index
+        yield item
+        if len(parts) > LOOP_CHUNK:
+            output.write("".join(parts))
+            parts.clear()
+    check_unmodified(source, len(items), limit)

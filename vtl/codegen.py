@@ -18,10 +18,7 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "5"
-
-#: Pieces of output a #foreach collects before joining them into one string.
-LOOP_CHUNK = 1024
+CODEGEN_VERSION = "6"
 
 
 class GeneratedModule:
@@ -49,8 +46,8 @@ class _Function:
         self.bindings: dict[str, str] = {}
         #: Locals holding a #foreach's ForeachState.
         self.loop_states: set[str] = set()
-        #: (pieces list, write to flush it to) of the outermost #foreach being generated.
-        self.loop_output: tuple[str, str] | None = None
+        #: The LoopOutput of the outermost #foreach being generated.
+        self.loop_output: str | None = None
 
 
 class CodeGenerator:
@@ -275,27 +272,20 @@ class CodeGenerator:
             self.emit(f"{state} = ForeachState(len({items}), {parent})", span)
             if "foreach" in in_dict:
                 self.emit(f"v['foreach'] = {state}", span)
-        # The outermost loop writes into its own list, joined every LOOP_CHUNK pieces: a long
-        # loop's many small pieces never pile up (peak memory stays near twice the output).
-        # Loops inside it write into the same list.
-        own_list = self.current.loop_output is None
-        if own_list:
-            outer, parts = self.fresh("write"), self.fresh("parts")
-            self.emit(f"{outer} = write", span)
-            self.emit(f"{parts} = []", span)
-            self.emit(f"write = {parts}.append", span)
-            self.current.loop_output = (parts, outer)
-        parts, outer = self.current.loop_output
+        # The outermost loop writes into a LoopOutput (loops inside it write there too).
+        own_output = self.current.loop_output is None
+        if own_output:
+            self.current.loop_output = self.fresh("output")
+            self.emit(f"write = ({self.current.loop_output} := LoopOutput(write)).parts.append", span)
+        output = self.current.loop_output
         # Only #stop needs what the loop wrote so far flushed on the way out (an error discards
         # the output): where no #stop can happen, the flush simply follows the loop.
-        guarded = own_list and not self.no_midway_stop
+        guarded = own_output and not self.no_midway_stop
         if guarded:
             self.emit("try:", span)
             self.indent += 1
-        if loop.needs_state:
-            self.emit(f"for {state}.index, {item} in enumerate({items}):", span)
-        else:
-            self.emit(f"for {item} in {items}:", span)
+        self.emit(f"for {item} in loop_items({items}, {state if loop.needs_state else None}, {output}, {source}, "
+                  "MAX_FOREACH):", span)
         self.indent += 1
         if "velocityCount" in in_dict:  # before the item: #foreach($velocityCount in …) sees its items
             self.emit(f"v['velocityCount'] = {state}.index + 1", span)
@@ -314,17 +304,13 @@ class CodeGenerator:
         self.block(node.body)
         self.current.loop_depth -= 1
         self.current.bindings = saved_bindings
-        self.emit(f"if len({parts}) > {LOOP_CHUNK}: flush({parts}, {outer})", span)
         self.indent -= 1
-        self.emit("else:", span)  # not after #break: Java's iterator is asked for no next item then
-        self.emit(f"    check_unmodified({source}, len({items}), MAX_FOREACH)", span)
         if guarded:
             self.indent -= 1
             self.emit("finally:", span)
             self.indent += 1
-        if own_list:
-            self.emit(f"{outer}(''.join({parts}))", span)
-            self.emit(f"write = {outer}", span)
+        if own_output:
+            self.emit(f"write = {output}.close()", span)
             self.current.loop_output = None
         if guarded:
             self.indent -= 1

@@ -139,5 +139,7 @@ text_or_empty = implementation.text_or_empty
 render_plan = implementation.render_plan
 iteration_items = implementation.iteration_items
 check_unmodified = implementation.check_unmodified
+LoopOutput = implementation.LoopOutput
+loop_items = implementation.loop_items
 
 __all__ = ["ACTIVE", "CYTHON_STATUS", "FRONT_END", "cython", "python", *_native.NAMES]

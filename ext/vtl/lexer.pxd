@@ -3,6 +3,8 @@
 # own methods directly. Nothing here may change what the pure-Python module does: a field typed
 # Py_ssize_t or bint only ever holds an int or a bool there.
 
+import cython
+
 cdef class Token:
     cdef public str type
     cdef public str value
@@ -33,19 +35,24 @@ cdef class Scanner:
     cpdef add_text(self, Py_ssize_t count)
     cpdef flush_text(self)
     cpdef mark_token_boundary(self)
+    @cython.locals(source=str, length=Py_ssize_t, pos=Py_ssize_t, char=Py_UCS4, end=Py_ssize_t)
     cpdef list scan(self)
     cpdef hash_in_text(self, Py_ssize_t pos)
     cpdef bint reference_starts_here(self, Py_ssize_t at) except -1
     cpdef bint dollar_run_before_hash(self, Py_ssize_t at) except -1
     cpdef backslashes(self)
     cpdef literal_backslashes(self)
+    @cython.locals(source=str, at=Py_ssize_t, nxt=str, end=Py_ssize_t, braced=bint, block_call=bint)
     cpdef bint hash(self) except -1
     cpdef swallow_line_end(self)
     cpdef bint argument_directive(self, str name, Py_ssize_t end) except -1
     cpdef directive_with_arguments(self, str kind, Py_ssize_t end, Py_ssize_t paren)
+    @cython.locals(source=str, out=list, start=Py_ssize_t, end=Py_ssize_t, middle=Py_ssize_t, following=str, value=str)
     cpdef reference(self, bint in_text=*, simple=*)
     cpdef after_reference(self, bint modifier, bint via_comment=*)
     cpdef curly_after_reference(self, bint modifier=*)
+    @cython.locals(source=str, out=list, length=Py_ssize_t, pos=Py_ssize_t, end=Py_ssize_t, char=Py_UCS4)
     cpdef bint reference_tail(self, bint modifier=*) except -1
+    @cython.locals(source=str, pos=Py_ssize_t, char=str)
     cpdef expression(self, str closer, str close_kind)
     cpdef string_literal(self, str quote)

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
-from ..speedups import (call_method, call_method0, call_method1, check_unmodified,  # the chosen twins
-                        get_property, iteration_items, render_plan, text_or_empty, text_or_source)
+from ..speedups import (LoopOutput, call_method, call_method0, call_method1,  # the chosen twins
+                        get_property, iteration_items, loop_items, render_plan, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
 from .values import class_of, java_equals, to_java_string
 
@@ -230,12 +230,6 @@ def make_range(start: Any, end: Any) -> list | None:
 # ----- loops --------------------------------------------------------------------------
 
 
-def flush(parts: list[str], write: Callable[[str], Any]) -> None:
-    """A #foreach's pieces so far, written on as one string (so they never pile up)."""
-    write("".join(parts))
-    parts.clear()
-
-
 class ForeachState(JavaObject):
     """``$foreach``: count, index, hasNext, first, last, parent, topmost.
 
@@ -415,7 +409,7 @@ GENERATED_CODE_NAMES = {
     "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
-    "make_range": make_range, "iteration_items": iteration_items, "check_unmodified": check_unmodified, "flush": flush,
+    "make_range": make_range, "iteration_items": iteration_items, "loop_items": loop_items, "LoopOutput": LoopOutput,
     "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
