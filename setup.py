@@ -11,6 +11,7 @@ Python (``vtl/_native.py`` and the ``.py`` modules); ``vtl.speedups.ACTIVE`` and
 tell what runs. Set ``VTL_NO_EXTENSION=1`` to skip the build altogether.
 """
 import hashlib
+import importlib.machinery
 import os
 import sys
 
@@ -28,6 +29,10 @@ class OptionalBuildExt(build_ext):
             self._skip(error)
 
     def build_extension(self, extension):
+        forced = self.force
+        # distutils compares mtimes in whole seconds: a header rewritten within the second of the
+        # last build would not count as newer.
+        self.force = forced or extension.name in MUST_REBUILD
         try:
             super().build_extension(extension)
         except Exception as error:  # noqa: BLE001
@@ -35,6 +40,8 @@ class OptionalBuildExt(build_ext):
             if os.path.exists(self.get_ext_fullpath(extension.name)):
                 os.remove(self.get_ext_fullpath(extension.name))
             self._skip(error)
+        finally:
+            self.force = forced
 
     @staticmethod
     def _skip(error):
@@ -54,30 +61,40 @@ def extensions():
     # vtl.speedups compares these with the checkout's files: a build older than its sources is
     # ignored. A header that _speedups depends on carries them, so a new hash rebuilds it.
     hashes = os.path.join(BUILD_DIR, "vtl_source_hashes.h")
-    write_if_changed(hashes, f'#define VTL_SPEEDUPS_SOURCE_HASH "{source_digest(here, ["ext/_speedups.pyx"])}"\n'
-                             f'#define VTL_FRONT_END_SOURCE_HASH "{source_digest(here, FRONT_END_SOURCES)}"\n')
+    if write_if_changed(hashes, f'#define VTL_SPEEDUPS_SOURCE_HASH "{source_digest(here, ["ext/_speedups.pyx"])}"\n'
+                                f'#define VTL_FRONT_END_SOURCE_HASH "{source_digest(here, FRONT_END_SOURCES)}"\n'):
+        MUST_REBUILD.add("vtl._speedups")
     flags = ["-O3"] if os.name != "nt" else []
     helpers = Extension("vtl._speedups", ["ext/_speedups.pyx"], optional=True, extra_compile_args=flags,
                         include_dirs=[BUILD_DIR], depends=[hashes])
-    try:
-        built = cythonize([helpers], language_level=3, quiet=True)
-        for name in FRONT_END:
-            # Cython does not see that a module's types changed (ext/vtl/*.pxd): then it is forced.
-            generated = os.path.join(BUILD_DIR, "vtl", f"{name}.c")
-            types = os.path.join("ext", "vtl", f"{name}.pxd")
-            stale = os.path.exists(types) and os.path.exists(generated) and \
-                os.path.getmtime(types) > os.path.getmtime(generated)
-            built += cythonize([Extension(f"vtl.{name}", [f"vtl/{name}.py"], optional=True, extra_compile_args=flags)],
-                               language_level=3, quiet=True, include_path=["ext"], build_dir=BUILD_DIR, force=stale,
-                               # the .py files' annotations are for readers: the types are in ext/vtl/*.pxd
-                               compiler_directives={"annotation_typing": False})
-        return built
-    except Exception as error:  # noqa: BLE001 (a Cython error must not fail the install)
-        print(f"warning: cythonize failed ({error}); vtl's speedups will not be built", file=sys.stderr)
-        return []
+    built = []
+    for name, build in [("helpers", lambda: cythonize([helpers], language_level=3, quiet=True))] + \
+            [(name, lambda name=name: cythonize_front_end(cythonize, name, flags)) for name in FRONT_END]:
+        try:
+            built += build()
+        except Exception as error:  # noqa: BLE001 (a Cython error must not fail the install, nor the others)
+            print(f"warning: cythonize failed for {name} ({error}); it will run as Python", file=sys.stderr)
+            if name in FRONT_END:  # an older build of it would pass for this one (the hash is in _speedups)
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    if os.path.exists(os.path.join("vtl", name + suffix)):
+                        os.remove(os.path.join("vtl", name + suffix))
+    return built
+
+
+def cythonize_front_end(cythonize, name, flags):
+    # Cython does not see that a module's types changed (ext/vtl/*.pxd): then it is forced.
+    generated = os.path.join(BUILD_DIR, "vtl", f"{name}.c")
+    types = os.path.join("ext", "vtl", f"{name}.pxd")
+    stale = os.path.exists(types) and os.path.exists(generated) and os.path.getmtime(types) > os.path.getmtime(generated)
+    return cythonize([Extension(f"vtl.{name}", [f"vtl/{name}.py"], optional=True, extra_compile_args=flags)],
+                     language_level=3, quiet=True, include_path=["ext"], build_dir=BUILD_DIR, force=stale,
+                     # the .py files' annotations are for readers: the types are in ext/vtl/*.pxd
+                     compiler_directives={"annotation_typing": False})
 
 
 BUILD_DIR = os.path.join("build", "cython")
+#: Extensions whose inputs changed in ways the mtimes may not show.
+MUST_REBUILD = set()
 #: The modules compiled as they are (vtl.speedups.FRONT_END names the same ones).
 FRONT_END = ("lexer", "parser", "codegen")
 FRONT_END_SOURCES = [f"vtl/{name}.py" for name in FRONT_END] + [f"ext/vtl/{name}.pxd" for name in FRONT_END]
@@ -94,10 +111,15 @@ def source_digest(root, paths):
 
 
 def write_if_changed(path, text):
+    """Writes the file unless it holds this text already; whether it wrote."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return False
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return True
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -90,11 +90,13 @@ class _FrontEndFromSource(importlib.abc.MetaPathFinder):
 
 
 def _choose_front_end() -> str:
-    built = all(any((_HERE / f"{name}{suffix}").is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
-                for name in FRONT_END_MODULES)
-    if not built:
+    compiled = [name for name in FRONT_END_MODULES
+                if any((_HERE / f"{name}{suffix}").is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES)]
+    if not compiled:
         return "python (not compiled)"
-    if FORCED_PURE:
+    if len(compiled) < len(FRONT_END_MODULES):
+        reason = "only partly compiled: rebuild with pip install -e ."
+    elif FORCED_PURE:
         reason = "VTL_PURE_PYTHON set"
     elif cython is None:
         reason = "its build is not trusted either: the helpers' is " + CYTHON_STATUS
