@@ -2151,6 +2151,7 @@ cdef class _LoopItems:
             raise StopIteration
         if self.state is not None:
             self.state.index = self.index
+            self.state.hasNext = self.index + 1 < self.size
         return self.items[self.index]
 
 

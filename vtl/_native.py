@@ -592,13 +592,16 @@ class LoopOutput:
 
 
 def loop_items(items: list, state, output: LoopOutput, source: Any, limit: int | None):
-    """A #foreach's items, one per turn. Before a turn, sets ``state.index`` ($foreach's); after
-    it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks that the source
-    did not change meanwhile (check_unmodified). A #break leaves without the last two."""
+    """A #foreach's items, one per turn. Before a turn, sets $foreach's ``index`` and ``hasNext``
+    in ``state``; after it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks
+    that the source did not change meanwhile (check_unmodified). A #break leaves without the
+    last two."""
     parts = output.parts
+    last = len(items) - 1
     for index, item in enumerate(items):
         if state is not None:
             state.index = index
+            state.hasNext = index < last
         yield item
         if len(parts) > LOOP_CHUNK:
             output.write("".join(parts))

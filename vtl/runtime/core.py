@@ -235,9 +235,10 @@ class ForeachState(JavaObject):
 
     Each property is a Python attribute of the same name, so generated code that knows it holds
     the loop's state reads ``state.hasNext`` directly; the Java getters below are the same
-    functions."""
+    functions. ``loop_items`` sets ``index`` and ``hasNext`` (the commonest read: a plain
+    attribute, not a property) at each turn."""
 
-    __slots__ = ("index", "size", "parent")
+    __slots__ = ("index", "size", "parent", "hasNext")
     java_class_name = "org.apache.velocity.runtime.directive.ForeachScope"
     #: The Velocity properties readable as attributes, and those of them that are booleans.
     PROPERTIES = frozenset({"count", "index", "hasNext", "first", "last", "parent", "topmost"})
@@ -247,6 +248,7 @@ class ForeachState(JavaObject):
         self.index = -1
         self.size = size
         self.parent = parent if isinstance(parent, ForeachState) else None
+        self.hasNext = size > 0
 
     def java_to_string(self) -> str:
         return f"org.apache.velocity.runtime.directive.ForeachScope@{id(self) & 0xFFFFFF:x}"
@@ -254,10 +256,6 @@ class ForeachState(JavaObject):
     @property
     def count(self) -> int:
         return self.index + 1
-
-    @property
-    def hasNext(self) -> bool:  # noqa: N802 (Velocity's name)
-        return self.index + 1 < self.size
 
     @property
     def first(self) -> bool:
@@ -277,8 +275,13 @@ class ForeachState(JavaObject):
 
 from .objects import register_methods  # noqa: E402
 
-_count, _has_next, _first, _last = (ForeachState.count.fget, ForeachState.hasNext.fget, ForeachState.first.fget,
-                                     ForeachState.last.fget)
+_count, _first, _last = ForeachState.count.fget, ForeachState.first.fget, ForeachState.last.fget
+
+
+def _has_next(state: ForeachState) -> bool:
+    return state.hasNext
+
+
 register_methods(ForeachState, {
     "getCount": _count, "getIndex": lambda state: state.index,
     "hasNext": _has_next, "getHasNext": _has_next,
