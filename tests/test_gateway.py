@@ -248,6 +248,19 @@ def test_stage_variables_from_options():
         assert client.get("/v").text == "cli/beta"
 
 
+
+def test_templates_see_header_names_as_the_client_wrote_them_and_the_callers_own_address():
+    template = ("$input.params('X-Custom-Case')|$input.params('x-custom-case')|$input.params('Authorization')|"
+                "#foreach($name in $input.params().header.keySet())#if($name.startsWith('X-'))$name #end#end|"
+                "$context.identity.sourceIp")
+    definition = openapi({"/h": {"get": integration(
+        type="mock", requestTemplates={"application/json": '{"statusCode": 200}'},
+        responses={"default": {"statusCode": "200", "responseTemplates": {"application/json": template}}})}})
+    with gateway_for(definition) as (client, _):
+        answer = client.get("/h", headers={"X-Custom-Case": "v", "Authorization": "token",
+                                           "X-Forwarded-For": "203.0.113.9"})
+    assert answer.text == "v||token|X-Custom-Case X-Forwarded-For |127.0.0.1"
+
 # --- VPC links ---------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from ..apigw.pipeline import MAX_PAYLOAD_BYTES, payload_too_large
 from .gateway import Gateway
+from .server import HEADER_NAMES
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -27,7 +28,9 @@ def create_app(gateway: Gateway) -> Starlette:
             response.raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
                                     for name, values in refused.headers.items() for value in values]
             return response
-        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
+        raw = request.headers.raw
+        names = request.scope.get("extensions", {}).get(HEADER_NAMES) or [name for name, _ in raw]
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, (_, value) in zip(names, raw)]
         query = list(request.query_params.multi_items())
         answer = await run_in_threadpool(gateway.handle, request.method, request.url.path, headers, query, body,
                                          client_ip)

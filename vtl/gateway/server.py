@@ -9,7 +9,45 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+#: Where the scope carries the header names as the client wrote them (see ClientCaseH11Protocol).
+HEADER_NAMES = "vtl.header_names"
+
+
+class ClientCaseH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol that also tells the app how the client wrote each header
+    name. ASGI lower-cases them, but API Gateway's templates see the client's case
+    (``$input.params('Authorization')``). The scope's headers stay lower-cased, as Starlette and
+    uvicorn expect; ``scope["extensions"][HEADER_NAMES]`` lists the names as sent, in the same
+    order."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._names_as_sent: list[bytes] | None = None
+        next_event = self.conn.next_event
+
+        def next_event_noting_names() -> Any:
+            event = next_event()
+            if type(event) is h11.Request:
+                self._names_as_sent = [name for name, _ in event.headers.raw_items()]
+            return event
+        self.conn.next_event = next_event_noting_names  # type: ignore[method-assign]
+
+    def handle_events(self) -> None:
+        # A request's scope is made here, and its app task only starts after this returns.
+        super().handle_events()
+        names, self._names_as_sent = self._names_as_sent, None
+        if names is not None and self.scope is not None and len(self.scope["headers"]) == len(names):
+            self.scope.setdefault("extensions", {})[HEADER_NAMES] = names
+
+
+def _config(app: Any) -> uvicorn.Config:
+    # API Gateway's $context.identity.sourceIp is the caller's address, whatever X-Forwarded-For says.
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http=ClientCaseH11Protocol,
+                          proxy_headers=False)
 
 
 class Running:
@@ -25,7 +63,7 @@ def running(app: Any, host: str = "127.0.0.1", port: int = 0, *, timeout: float 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    server = uvicorn.Server(_config(app))
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign] - not the main thread
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="vtl-gateway")
     thread.start()
@@ -55,6 +93,6 @@ def serve_forever(app: Any, host: str, port: int, on_bound=None) -> None:
     if on_bound:
         on_bound(f"http://{host if ':' not in host else '[' + host + ']'}:{bound_port}")
     try:
-        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")).run(sockets=[sock])
+        uvicorn.Server(_config(app)).run(sockets=[sock])
     finally:
         sock.close()
