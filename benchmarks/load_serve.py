@@ -79,9 +79,9 @@ def start_backend() -> Iterator[str]:
 
 # --- the API ---------------------------------------------------------------------------------
 
-# Header names reach templates lower-cased under vtl serve (docs/gateway.md): x-client.
+# Header names reach templates as the client wrote them, as in API Gateway (docs/gateway.md).
 ORDER_REQUEST_TEMPLATE = """#set($order = $input.path('$'))
-{"order": "$input.params('orderId')", "n": $order.n, "items": [#foreach($item in $order.items)"$util.escapeJavaScript($item)"#if($foreach.hasNext), #end#end], "agent": "$input.params('x-client')"}"""
+{"order": "$input.params('orderId')", "n": $order.n, "items": [#foreach($item in $order.items)"$util.escapeJavaScript($item)"#if($foreach.hasNext), #end#end], "agent": "$input.params('X-Client')"}"""
 ORDER_RESPONSE_TEMPLATE = """#set($echo = $input.path('$.received'))
 {"order": "$echo.order", "n": $echo.n, "count": $echo.items.size(), "agent": "$echo.agent", "path": "$input.path('$.path')"}"""
 
