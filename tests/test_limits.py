@@ -1,6 +1,11 @@
 """AWS's limits and the engine's own guards, each answered with a typed error or AWS's behaviour."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from vtl.engine import Template
@@ -59,3 +64,32 @@ def test_deeply_nested_json_body_gets_json_smarts_400():
     with pytest.raises(GatewayError) as caught:
         Template("$input.path('$').size()").render(request={"body": body, "headers": {"Content-Type": "application/json"}})
     assert caught.value.status == 400 and "non natural depths" in caught.value.message
+
+
+DEEP_TEMPLATES = {  # each nests past what the engine compiles; Velocity 1.7 renders them all
+    "#if": "#if(true)" * 120 + "x" + "#end" * 120,
+    "#foreach": "#foreach($i in [1])" * 25 + "x" + "#end" * 25,
+    "brackets": "#set($a = " + "[" * 30000 + "]" * 30000 + ")ok",
+    "parentheses": "#set($a = " + "(" * 30000 + "1" + ")" * 30000 + ")$a",
+    "and-chain": "#if(" + " && ".join(["true"] * 30000) + ")y#end",
+    "method-arguments": "$a.b(" * 30000 + ")" * 30000,
+}
+
+
+def test_templates_nested_too_deeply_are_syntax_errors_with_a_position_not_crashes():
+    # In a subprocess, as a regression here is a crash (C recursion in the compiled front end).
+    script = (
+        "import json, sys\nfrom vtl import Template, VTLSyntaxError\n"
+        "for name, source in json.loads(sys.stdin.read()).items():\n"
+        "    try:\n        Template(source, dialect='velocity').render()\n        print(name, 'rendered')\n"
+        "    except VTLSyntaxError as error:\n"
+        "        print(name, error.line, error.column, 'too deeply' in error.message)\n")
+    for pure in ("", "1"):
+        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(DEEP_TEMPLATES), text=True,
+                              capture_output=True, env=dict(os.environ, VTL_PURE_PYTHON=pure), timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+        assert set(results) == set(DEEP_TEMPLATES), done.stdout
+        for name, result in results.items():
+            line, column, named = result.split()
+            assert line == "1" and int(column) >= 1 and named == "True", (pure, name, result)

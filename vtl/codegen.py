@@ -14,6 +14,7 @@ from itertools import groupby
 from typing import Iterable
 
 from . import nodes as n
+from .errors import TOO_DEEP, VTLSyntaxError
 from .runtime import core
 from .runtime.core import ForeachState
 
@@ -574,16 +575,26 @@ class _BodyFacts:
         self.hidden_readers = False
 
 
+#: How deep the tree may nest (a chain of `&&` is as deep as it is long): the generator and this
+#: pass recurse that deep, in C once compiled, where too deep a recursion crashes.
+MAX_TREE_DEPTH = 500
+
+
 class _TemplateFacts:
-    """One pass over the tree: the node kinds it holds, and each #foreach body's facts."""
+    """One pass over the tree: the node kinds it holds, and each #foreach body's facts. It is
+    also what refuses a tree nested deeper than MAX_TREE_DEPTH, before anything else recurses."""
 
     def __init__(self, template: n.Template) -> None:
         self.kinds: set[type] = set()
         self.block_calls = False
         self.loops: dict[int, _BodyFacts] = {}
-        self._visit(template, ())
+        self._visit(template, (), 0)
 
-    def _visit(self, node: n.Node, open_loops: tuple[_BodyFacts, ...]) -> None:
+    def _visit(self, node: n.Node, open_loops: tuple[_BodyFacts, ...], depth: int) -> None:
+        if depth > MAX_TREE_DEPTH:
+            raise VTLSyntaxError(TOO_DEEP.format(f"over {MAX_TREE_DEPTH} levels of nested directives and expressions"),
+                                 *node.span)
+        depth += 1
         kind = type(node)
         self.kinds.add(kind)
         if kind is n.Text:
@@ -593,11 +604,11 @@ class _TemplateFacts:
                 facts.referenced.add(node.name)
             for part in node.parts:  # (a property holds nothing more)
                 if type(part) is not n.Property:
-                    self._visit(part, open_loops)
+                    self._visit(part, open_loops, depth)
             return
         if kind is n.Block:
             for statement in node.statements:
-                self._visit(statement, open_loops)
+                self._visit(statement, open_loops, depth)
             return
         if kind is n.SetDirective:
             for facts in open_loops:
@@ -608,12 +619,12 @@ class _TemplateFacts:
                 facts.hidden_readers = True
         elif kind is n.ForeachDirective:
             facts = self.loops[id(node)] = _BodyFacts()
-            self._visit(node.iterable, open_loops)
-            self._visit(node.target, open_loops)
-            self._visit(node.body, open_loops + (facts,))
+            self._visit(node.iterable, open_loops, depth)
+            self._visit(node.target, open_loops, depth)
+            self._visit(node.body, open_loops + (facts,), depth)
             return
         for child in n.children(node):
-            self._visit(child, open_loops)
+            self._visit(child, open_loops, depth)
 
 
 class _LoopAnalysis:

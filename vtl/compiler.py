@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from . import codegen, nodes
 from .dialects import Dialect
+from .errors import TOO_DEEP, VTLSyntaxError
 from .parser import parse
 
 _serial = itertools.count(1)
@@ -50,11 +51,28 @@ class CompiledTemplate:
         return found
 
 
+#: What Python's compile() says of code nested past its static limits (100 indentation levels,
+#: 20 nested loops, 200 nested brackets): the template nests too deeply, not a bug.
+_PYTHON_NESTING_LIMITS = ("too many levels of indentation", "too many statically nested blocks",
+                          "too many nested parentheses", "too many nested")
+
+
 def compile_template(source: str, dialect: Dialect, name: str | None = None) -> CompiledTemplate:
     tree = parse(source, name)
-    module = codegen.generate(tree)
     filename = f"<vtl:{name or 'template'}#{next(_serial)}>"
-    code = compile(module.source, filename, "exec")
+    try:
+        module = codegen.generate(tree)
+        code = compile(module.source, filename, "exec")
+    except VTLSyntaxError as error:  # a tree too deep (codegen's positions lack the line's text)
+        raise _positioned(error.message, (error.line, error.column), source, name) from None
+    except RecursionError:  # (pure Python recurses in more frames than the tree has levels)
+        raise _positioned(TOO_DEEP.format("Python's recursion limit"), (1, 1), source, name) from None
+    except SyntaxError as error:
+        if not str(error.msg).startswith(_PYTHON_NESTING_LIMITS):
+            raise  # generated code that does not compile is the engine's bug: let it show
+        spans = [span for span in module.positions[:error.lineno or 0] if span]
+        raise _positioned(TOO_DEEP.format(f"Python's compiler allows no more {str(error.msg).removeprefix('too many ')}"),
+                          spans[-1] if spans else (1, 1), source, name) from None
     namespace: dict[str, Any] = dialect.runtime_names()
     namespace["__builtins__"] = {"len": len, "enumerate": enumerate, "type": type, "str": str}
     namespace.update(module.constants)
@@ -64,3 +82,9 @@ def compile_template(source: str, dialect: Dialect, name: str | None = None) -> 
                                 module.constants)
     _by_filename[filename] = compiled
     return compiled
+
+
+def _positioned(message: str, span: nodes.Span, source: str, name: str | None) -> VTLSyntaxError:
+    lines = source.splitlines()
+    snippet = lines[span[0] - 1] if 0 < span[0] <= len(lines) else ""
+    return VTLSyntaxError(message, *span, snippet, name)

@@ -21,6 +21,11 @@ class _PositionedError(VTLError):
         return ""
 
 
+#: The message for a template nested deeper than the engine compiles (the lexer's, parser's, code
+#: generator's and Python's own limits); Velocity renders such templates.
+TOO_DEEP = "The template nests too deeply for this engine ({}); Velocity would render it"
+
+
 class VTLSyntaxError(_PositionedError):
     """The template does not parse."""
 

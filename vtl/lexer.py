@@ -23,7 +23,7 @@ from typing import Iterator
 
 from lark.lexer import Lexer
 
-from .errors import VTLSyntaxError
+from .errors import TOO_DEEP, VTLSyntaxError
 
 IDENTIFIER = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
 WORD = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -94,6 +94,10 @@ SYMBOL_OPERATORS = [
 SYMBOL = re.compile("|".join(re.escape(symbol) for symbol, _ in SYMBOL_OPERATORS))
 SYMBOL_KINDS = dict(SYMBOL_OPERATORS)
 CLOSING = {"(": ")", "[": "]", "{": "}"}
+#: How deep method arguments and indexes may hold references with arguments of their own
+#: (``$a.b($c.d(…))``): each level is a recursion here and in the code generator, and Python's
+#: compile() refuses 200 nested brackets. Velocity allows more.
+MAX_ARGUMENT_NESTING = 100
 
 
 class Token:
@@ -201,6 +205,8 @@ class Scanner:
         # it ends with a '#' form (a directive, '#end', '#word') rather than with a character that
         # ends every reference state at once: see expose_modifier.
         self.modifiers_left = 0
+        # How many expression() calls are open (see MAX_ARGUMENT_NESTING).
+        self.expression_depth = 0
 
     # ----- positions -------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
@@ -853,6 +859,9 @@ class Scanner:
     def expression(self, closer: str, close_kind: str) -> None:
         source = self.source
         nesting: list[str] = []
+        self.expression_depth += 1
+        if self.expression_depth > MAX_ARGUMENT_NESTING:
+            raise self.error(TOO_DEEP.format(f"arguments within arguments, over {MAX_ARGUMENT_NESTING} deep"))
         while True:
             pos = self.pos
             char = source[pos:pos + 1]
@@ -865,6 +874,7 @@ class Scanner:
             if char == closer and not nesting:
                 self.out.append(make_token(close_kind, char, pos, pos + 1, self))
                 self.pos = pos + 1
+                self.expression_depth -= 1
                 return
             if char == "$" and (boolean := DOLLAR_BOOLEAN.match(source, pos)):
                 self.out.append(make_token(boolean.group(1).upper(), boolean.group(1), pos, boolean.end(), self))

@@ -42,4 +42,4 @@ cdef class _TemplateFacts:
     cdef public bint block_calls
     cdef public dict loops
 
-    cpdef _visit(self, node, tuple open_loops)
+    cpdef _visit(self, node, tuple open_loops, Py_ssize_t depth)

@@ -29,6 +29,7 @@ cdef class Scanner:
     cdef public Py_ssize_t reference_end
     cdef public bint reference_modifier
     cdef public Py_ssize_t modifiers_left
+    cdef public Py_ssize_t expression_depth
 
     cpdef str advance(self, Py_ssize_t count)
     cpdef token(self, str kind, str value)
