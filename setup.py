@@ -3,7 +3,8 @@
 - The twin of the hot helpers: ``ext/_speedups.pyx`` → ``vtl._speedups``.
 - The compiler's front end: ``vtl/lexer.py``, ``vtl/parser.py`` and ``vtl/codegen.py`` compiled
   as they are (``ext/vtl/*.pxd`` adds C types), beside their sources. They are the same code, about
-  a third faster; ``vtl.speedups`` uses the ``.py`` files instead when they are newer than the build.
+  a third faster; ``vtl.speedups`` imports the ``.py`` files instead when a checkout's sources
+  changed since the build (their hash is built into ``vtl._speedups``).
 
 Everything else about the package is in pyproject.toml. The extensions are optional: without
 Cython or a C compiler, or when a compile fails, the install goes on and ``vtl`` uses the pure
@@ -45,8 +46,8 @@ class OptionalBuildExt(build_ext):
 
     @staticmethod
     def _skip(error):
-        print(f"warning: vtl's Cython speedups were not built ({error}); "
-              "the pure-Python helpers will be used", file=sys.stderr)
+        print(f"warning: a Cython extension of vtl was not built ({error}); Python runs in its place",
+              file=sys.stderr)
 
 
 def extensions():
@@ -64,7 +65,7 @@ def extensions():
     if write_if_changed(hashes, f'#define VTL_SPEEDUPS_SOURCE_HASH "{source_digest(here, ["ext/_speedups.pyx"])}"\n'
                                 f'#define VTL_FRONT_END_SOURCE_HASH "{source_digest(here, FRONT_END_SOURCES)}"\n'):
         MUST_REBUILD.add("vtl._speedups")
-    flags = ["-O3"] if os.name != "nt" else []
+    flags = ["-O3", "-g0"] if os.name != "nt" else []  # (no debug information: a fifth the size)
     helpers = Extension("vtl._speedups", ["ext/_speedups.pyx"], optional=True, extra_compile_args=flags,
                         include_dirs=[BUILD_DIR], depends=[hashes])
     built = []
@@ -95,7 +96,7 @@ def cythonize_front_end(cythonize, name, flags):
 BUILD_DIR = os.path.join("build", "cython")
 #: Extensions whose inputs changed in ways the mtimes may not show.
 MUST_REBUILD = set()
-#: The modules compiled as they are (vtl.speedups.FRONT_END names the same ones).
+#: The modules compiled as they are (vtl.speedups.FRONT_END_MODULES names the same ones).
 FRONT_END = ("lexer", "parser", "codegen")
 FRONT_END_SOURCES = [f"vtl/{name}.py" for name in FRONT_END] + [f"ext/vtl/{name}.pxd" for name in FRONT_END]
 
