@@ -730,6 +730,7 @@ cpdef object to_java_string(object value):
     cdef list parts
     if isinstance(value, (list, tuple, dict)):
         # One flat list of pieces joined once: nested values are not copied at each level.
+        _load_json_array()
         parts = []
         _write_java(value, parts)
         return "".join(parts)
@@ -749,6 +750,8 @@ cdef int _write_java(object value, list out) except -1:
         out.append(java_double_str(value))
     elif value is None:
         out.append("null")
+    elif kind is _JsonArray:  # its java_to_string() is to_json(): written here, with no Python call
+        _write_json(value, out)
     elif isinstance(value, _JavaObject):
         out.append(value.java_to_string())
     elif isinstance(value, (list, tuple)):
