@@ -53,8 +53,7 @@ class CompiledTemplate:
 
 #: What Python's compile() says of code nested past its static limits (100 indentation levels,
 #: 20 nested loops, 200 nested brackets): the template nests too deeply, not a bug.
-_PYTHON_NESTING_LIMITS = ("too many levels of indentation", "too many statically nested blocks",
-                          "too many nested parentheses", "too many nested")
+_PYTHON_NESTING_LIMITS = ("too many levels of indentation", "too many statically nested blocks", "too many nested")
 
 
 def compile_template(source: str, dialect: Dialect, name: str | None = None) -> CompiledTemplate:
