@@ -54,7 +54,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 5
+API_VERSION = 6
 
 cdef extern from *:
     """
@@ -2088,7 +2088,7 @@ cdef object _plan_value(object variables, tuple reference):
 cdef object _map_view = None
 
 
-def iteration_items(value, limit=None):
+cpdef iteration_items(value, limit=None):
     global _map_view
     if _map_view is None:
         from vtl.runtime.methods import MapView
@@ -2138,6 +2138,7 @@ cdef class _LoopItems:
     cdef object state, source, limit
     cdef LoopOutput output
     cdef Py_ssize_t index, size
+    cdef bint tracked
 
     def __iter__(self):
         return self
@@ -2152,16 +2153,35 @@ cdef class _LoopItems:
             if self.index == self.size:
                 check_unmodified(self.source, self.size, self.limit)
             raise StopIteration
-        if self.state is not None:
+        if self.tracked:
             self.state.index = self.index
             self.state.hasNext = self.index + 1 < self.size
         return self.items[self.index]
 
 
-def loop_items(items, state, LoopOutput output not None, source, limit):
+cdef object _ForeachState = None  # vtl.runtime.core.ForeachState (that module imports this one)
+
+
+def start_loop(source, parent, limit, bint tracked=True):
+    global _ForeachState
+    items = iteration_items(source, limit)
+    if not items:
+        return None
+    if not tracked:
+        return items, source, limit
+    if _ForeachState is None:
+        from vtl.runtime.core import ForeachState
+        _ForeachState = ForeachState
+    state = _ForeachState(len(items), parent)
+    state.walk = (items, source, limit)
+    return state
+
+
+def loop_items(loop, LoopOutput output not None, bint tracked=True):
     cdef _LoopItems walk = _LoopItems.__new__(_LoopItems)
+    items, walk.source, walk.limit = loop.walk if tracked else loop
     walk.items = items if type(items) is list else list(items)
     walk.size = len(walk.items)
     walk.index = -1
-    walk.state, walk.output, walk.source, walk.limit = state, output, source, limit
+    walk.state, walk.output, walk.tracked = loop, output, tracked
     return walk

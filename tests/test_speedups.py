@@ -856,18 +856,21 @@ def test_loops_walk_map_views(twin):
         assert twin.iteration_items(view) == expected
 
 
-def walk_loop(twin, count: int, pieces_per_turn: int, stop_at: int | None = None, grow_at: int | None = None):
+def walk_loop(twin, count: int, pieces_per_turn: int, stop_at: int | None = None, grow_at: int | None = None,
+              tracked: bool = True):
     """Drive loop_items as generated code does: what reaches the outer write, when, and how it ends."""
-    from vtl.runtime.core import ForeachState
     written: list[tuple[int, int]] = []  # (turn, pieces joined) per write on
     source = list(range(count))
-    state = ForeachState(count, None)
-    output = twin.LoopOutput(lambda text: written.append((state.index, len(text))))
+    loop = twin.start_loop(source, None, 5000, tracked)
+    if loop is None:
+        return "nothing to walk"
+    turn = (lambda: loop.index) if tracked else (lambda: len(indexes) - 1)
+    output = twin.LoopOutput(lambda text: written.append((turn(), len(text))))
     write = output.parts.append
     indexes = []
     try:
-        for item in twin.loop_items(twin.iteration_items(source), state, output, source, 5000):
-            indexes.append((state.index, item, state.hasNext))
+        for item in twin.loop_items(loop, output, tracked):
+            indexes.append((loop.index, item, loop.hasNext) if tracked else (len(indexes), item, None))
             for _ in range(pieces_per_turn):
                 write("x")
             if item == grow_at:
@@ -884,10 +887,10 @@ def walk_loop(twin, count: int, pieces_per_turn: int, stop_at: int | None = None
 @needs_cython
 @settings(max_examples=60, deadline=None)
 @given(count=st.integers(0, 3000), pieces=st.integers(0, 5), stop=st.none() | st.integers(0, 3000),
-       grow=st.none() | st.integers(0, 3000))
-def test_loop_items_twins_write_on_and_end_alike(count, pieces, stop, grow):
-    expected = walk_loop(_native, count, pieces, stop, grow)
-    assert walk_loop(CYTHON, count, pieces, stop, grow) == expected
+       grow=st.none() | st.integers(0, 3000), tracked=st.booleans())
+def test_loop_items_twins_write_on_and_end_alike(count, pieces, stop, grow, tracked):
+    expected = walk_loop(_native, count, pieces, stop, grow, tracked)
+    assert walk_loop(CYTHON, count, pieces, stop, grow, tracked) == expected
 
 
 @pytest.mark.parametrize("twin", TWINS)
@@ -898,3 +901,4 @@ def test_loop_items_writes_on_every_loop_chunk_pieces_and_checks_the_source_afte
     assert written == [(turn, chunk) for turn in range(chunk - 1, 3000, chunk)] + [(2999, 3000 % chunk)]
     assert "ConcurrentModificationException" in walk_loop(twin, 10, 1, grow_at=3)[2]
     assert walk_loop(twin, 10, 1, grow_at=3, stop_at=5)[2] == "done"  # a #break asks for no next item
+    assert walk_loop(twin, 3000, 1, tracked=False)[1] == written  # no $foreach: the same output

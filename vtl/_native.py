@@ -51,11 +51,11 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
          "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified",
-         "LoopOutput", "loop_items")
+         "start_loop", "LoopOutput", "loop_items")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 5
+API_VERSION = 6
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -591,15 +591,38 @@ class LoopOutput:
         return self.write
 
 
-def loop_items(items: list, state, output: LoopOutput, source: Any, limit: int | None):
-    """A #foreach's items, one per turn. Before a turn, sets $foreach's ``index`` and ``hasNext``
-    in ``state``; after it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks
-    that the source did not change meanwhile (check_unmodified). A #break leaves without the
-    last two."""
+_foreach_state: Any = None  # vtl.runtime.core.ForeachState (that module imports this one)
+
+
+def start_loop(source: Any, parent: Any, limit: int | None, tracked: bool = True) -> Any:
+    """A #foreach over ``source``: None when there is nothing to walk, else what loop_items walks
+    (the items, their source and the limit), in the loop's $foreach (a ForeachState) when it is
+    ``tracked``."""
+    global _foreach_state
+    items = iteration_items(source, limit)
+    if not items:
+        return None
+    if not tracked:
+        return items, source, limit
+    if _foreach_state is None:
+        from .runtime.core import ForeachState
+        _foreach_state = ForeachState
+    state = _foreach_state(len(items), parent)
+    state.walk = (items, source, limit)
+    return state
+
+
+def loop_items(loop, output: LoopOutput, tracked: bool = True):
+    """A #foreach's items (``loop`` is what start_loop gave), one per turn. Before a turn, sets
+    $foreach's ``index`` and ``hasNext`` in the state (when ``tracked``: something reads them);
+    after it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks that the
+    source did not change meanwhile (check_unmodified). A #break leaves without the last two."""
+    state = loop
+    items, source, limit = loop.walk if tracked else loop
     parts = output.parts
     last = len(items) - 1
     for index, item in enumerate(items):
-        if state is not None:
+        if tracked:
             state.index = index
             state.hasNext = index < last
         yield item

@@ -19,7 +19,7 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "6"
+CODEGEN_VERSION = "7"
 
 
 class GeneratedModule:
@@ -253,26 +253,27 @@ class CodeGenerator:
         self.indent -= 1
 
     def visit_ForeachDirective(self, node: n.ForeachDirective) -> None:
-        items, state, saved, item = self.fresh("items"), self.fresh("loop"), self.fresh("saved"), self.fresh("item")
+        state, saved, item = self.fresh("loop"), self.fresh("saved"), self.fresh("item")
         target = node.target.name
         loop = _LoopAnalysis(node, self.facts.loops[id(node)], self.blocks_possible, self.current.parameters)
         in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
         span = node.span
+        parent = self.current.bindings.get("foreach", "_get('foreach')") if loop.needs_state else "None"
+        # The source in a statement of its own: a method call in it gets a line of its own (see
+        # emit), and coverage must see the loop's line after that one, not around it.
         source = self.fresh("source")
         self.emit(f"{source} = ({self.value(node.iterable)})", span)
-        self.emit(f"{items} = iteration_items({source}, MAX_FOREACH)", span)
-        self.emit(f"if {items}:", span)
+        # (A loop nothing reads $foreach of is walked without one.)
+        untracked = "" if loop.needs_state else ", False"
+        self.emit(f"if ({state} := start_loop({source}, {parent}, MAX_FOREACH{untracked})) is not None:", span)
         self.indent += 1
         if in_dict:
             self.emit(f"{saved} = save_variables(v, {in_dict!r})", span)
         if target in self.current.parameters:
             hidden = self.fresh("parameter")
             self.emit(f"{hidden} = save_variables(arguments, ({target!r},))", span)
-        if loop.needs_state:
-            parent = self.current.bindings.get("foreach", "_get('foreach')")
-            self.emit(f"{state} = ForeachState(len({items}), {parent})", span)
-            if "foreach" in in_dict:
-                self.emit(f"v['foreach'] = {state}", span)
+        if "foreach" in in_dict:
+            self.emit(f"v['foreach'] = {state}", span)
         # The outermost loop writes into a LoopOutput (loops inside it write there too).
         own_output = self.current.loop_output is None
         if own_output:
@@ -285,8 +286,7 @@ class CodeGenerator:
         if guarded:
             self.emit("try:", span)
             self.indent += 1
-        self.emit(f"for {item} in loop_items({items}, {state if loop.needs_state else None}, {output}, {source}, "
-                  "MAX_FOREACH):", span)
+        self.emit(f"for {item} in loop_items({state}, {output}{untracked}):", span)
         self.indent += 1
         if "velocityCount" in in_dict:  # before the item: #foreach($velocityCount in …) sees its items
             self.emit(f"v['velocityCount'] = {state}.index + 1", span)

@@ -141,6 +141,7 @@ text_or_empty = implementation.text_or_empty
 render_plan = implementation.render_plan
 iteration_items = implementation.iteration_items
 check_unmodified = implementation.check_unmodified
+start_loop = implementation.start_loop
 LoopOutput = implementation.LoopOutput
 loop_items = implementation.loop_items
 

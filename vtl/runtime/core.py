@@ -12,7 +12,7 @@ from typing import Any, Callable
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
 from ..speedups import (LoopOutput, call_method, call_method0, call_method1,  # the chosen twins
-                        get_property, iteration_items, loop_items, render_plan, text_or_empty, text_or_source)
+                        get_property, loop_items, render_plan, start_loop, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
 from .values import class_of, java_equals, to_java_string
 
@@ -231,14 +231,14 @@ def make_range(start: Any, end: Any) -> list | None:
 
 
 class ForeachState(JavaObject):
-    """``$foreach``: count, index, hasNext, first, last, parent, topmost.
+    """``$foreach``: count, index, hasNext, first, last, parent, topmost; and what the loop walks.
 
     Each property is a Python attribute of the same name, so generated code that knows it holds
     the loop's state reads ``state.hasNext`` directly; the Java getters below are the same
     functions. ``loop_items`` sets ``index`` and ``hasNext`` (the commonest read: a plain
     attribute, not a property) at each turn."""
 
-    __slots__ = ("index", "size", "parent", "hasNext")
+    __slots__ = ("index", "size", "parent", "hasNext", "walk")
     java_class_name = "org.apache.velocity.runtime.directive.ForeachScope"
     #: The Velocity properties readable as attributes, and those of them that are booleans.
     PROPERTIES = frozenset({"count", "index", "hasNext", "first", "last", "parent", "topmost"})
@@ -249,6 +249,7 @@ class ForeachState(JavaObject):
         self.size = size
         self.parent = parent if isinstance(parent, ForeachState) else None
         self.hasNext = size > 0
+        # (``walk``: what loop_items walks, set by start_loop: the items, their source, the limit.)
 
     def java_to_string(self) -> str:
         return f"org.apache.velocity.runtime.directive.ForeachScope@{id(self) & 0xFFFFFF:x}"
@@ -412,7 +413,7 @@ GENERATED_CODE_NAMES = {
     "is_truthy": is_truthy, "equals": equals, "less": less, "greater": greater,
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
-    "make_range": make_range, "iteration_items": iteration_items, "loop_items": loop_items, "LoopOutput": LoopOutput,
+    "make_range": make_range, "start_loop": start_loop, "loop_items": loop_items, "LoopOutput": LoopOutput,
     "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
