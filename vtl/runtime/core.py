@@ -299,6 +299,8 @@ def save_variables(variables: dict, names: tuple[str, ...]) -> tuple:
 
 def restore_variables(variables: dict, names: tuple[str, ...], saved: tuple) -> None:
     for name, value in zip(names, saved):
+        if name == "foreach" and not isinstance(variables.get(name), ForeachState):
+            continue  # #set replaced the loop's $foreach: Velocity puts back only a loop's own
         if value is _MISSING:
             variables.pop(name, None)
         else:
