@@ -27,7 +27,9 @@ class ClientCaseH11Protocol(H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._names_as_sent: list[bytes] | None = None
-        next_event = self.conn.next_event
+        next_event = getattr(getattr(self, "conn", None), "next_event", None)
+        if next_event is None:  # a uvicorn whose internals differ: names stay lower-cased
+            return
 
         def next_event_noting_names() -> Any:
             event = next_event()
@@ -40,8 +42,9 @@ class ClientCaseH11Protocol(H11Protocol):
         # A request's scope is made here, and its app task only starts after this returns.
         super().handle_events()
         names, self._names_as_sent = self._names_as_sent, None
-        if names is not None and self.scope is not None and len(self.scope["headers"]) == len(names):
-            self.scope.setdefault("extensions", {})[HEADER_NAMES] = names
+        scope = getattr(self, "scope", None)
+        if names is not None and scope is not None and len(scope.get("headers", ())) == len(names):
+            scope.setdefault("extensions", {})[HEADER_NAMES] = names
 
 
 def _config(app: Any) -> uvicorn.Config:
