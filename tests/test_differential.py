@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -111,6 +112,13 @@ def oracle_outputs(sources: list[str]) -> list[dict]:
     return [json.loads(line) for line in finished.stdout.splitlines()]
 
 
+#: Shapes docs/velocity-divergences.md lists as not modelled, which Velocity's Reference
+#: production reads further than vtl's lexer: a reference followed by nested braces
+#: (`$a{{$b…`), and a `$` then `{$` (`${$a}`; also with directives between, whose `$` prefix
+#: carries over: `$#set($x = 1){$a}`).
+KNOWN_DIVERGENCES = re.compile(r"\$!?\{?[A-Za-z][\w.]*\}?\{\{|\$!?(?:#\w+(?:\([^)]*\))?)*\{\$")
+
+
 def _same(expected: dict, actual: dict) -> bool:
     if "error" in expected:
         return "error" in actual
@@ -125,7 +133,7 @@ def test_engine_renders_like_velocity(sources):
     mismatches = []
     for source, oracle in zip(sources, expected):
         ours = render_case({"id": oracle["id"], "template": source, "context": CONTEXT}, "velocity")
-        if not _same(oracle, ours):
+        if not _same(oracle, ours) and not KNOWN_DIVERGENCES.search(source):
             mismatches.append((source, oracle.get("output", oracle.get("error", ""))[:200],
                                ours.get("output", ours.get("error", ""))[:200]))
     report = "\n\n".join(f"template: {s!r}\noracle:   {o!r}\nours:     {u!r}" for s, o, u in mismatches[:10])
