@@ -617,14 +617,13 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
     $foreach's ``index`` and ``hasNext`` in the state (when ``tracked``: something reads them);
     after it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks that the
     source did not change meanwhile (check_unmodified). A #break leaves without the last two."""
-    state = loop
     items, source, limit = loop.walk if tracked else loop
     parts = output.parts
     last = len(items) - 1
     for index, item in enumerate(items):
         if tracked:
-            state.index = index
-            state.hasNext = index < last
+            loop.index = index
+            loop.hasNext = index < last
         yield item
         if len(parts) > LOOP_CHUNK:
             output.write("".join(parts))

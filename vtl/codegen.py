@@ -300,7 +300,8 @@ class CodeGenerator:
         self.current.bindings = dict(saved_bindings)
         for name in loop.bound:
             self.current.bindings[name] = item if name == target else state
-        self.current.loop_states.add(state)
+        if loop.needs_state:  # (else the local holds only what loop_items walks)
+            self.current.loop_states.add(state)
         self.current.loop_depth += 1
         self.block(node.body)
         self.current.loop_depth -= 1
