@@ -1,7 +1,6 @@
 """The public API: Engine (a cache of compiled templates) and Template."""
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -10,8 +9,8 @@ from . import __version__
 from .codegen import CODEGEN_VERSION
 from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
-from .errors import (GatewayError, JavaException, VTLError, VTLInternalError, VTLLimitError, VTLRuntimeError,
-                     VTLSyntaxError)
+from .errors import (GatewayError, InvalidInputError, JavaException, VTLError, VTLInternalError, VTLLimitError,
+                     VTLRuntimeError, VTLSyntaxError, json_type)
 from .runtime.core import RenderState, StopRendering
 from .runtime.values import java_output_text
 
@@ -30,7 +29,9 @@ class Engine:
         return f"vtl-{__version__}/codegen-{CODEGEN_VERSION}/{self.dialect.name}"
 
     def compiled(self, source: str, name: str | None = None) -> CompiledTemplate:
-        key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest(), self.fingerprint, name)
+        # The source itself is the key: a str keeps its hash, so a caller that holds its templates
+        # (an integration, a gateway) finds them again without reading them.
+        key = (source, name)
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
@@ -63,6 +64,8 @@ class Template:
 
     def __init__(self, source: str, *, dialect: str | Dialect = "apigateway", name: str | None = None,
                  engine: Engine | None = None) -> None:
+        if not isinstance(source, str):
+            raise InvalidInputError(f"a template is a string, not {json_type(source)}")
         self.engine = engine or default_engine(dialect)
         self.dialect = self.engine.dialect
         self.source = source

@@ -1,9 +1,33 @@
 """The errors callers see. Nothing else escapes the library: no Lark exception, no traceback."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class VTLError(Exception):
     """Base of every error the library raises on purpose."""
+
+
+class InvalidInputError(VTLError, ValueError):
+    """What the caller handed over is malformed: a request, a backend answer or an option (not
+    the template, and not something API Gateway would answer)."""
+
+
+def json_type(value: object) -> str:
+    """A value's JSON type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
 
 
 class _PositionedError(VTLError):

@@ -99,6 +99,8 @@ def case_integration(integration: Mapping[str, Any], *, implicit_responses: bool
     """The integration of an invoke case, as get-integration JSON (without the case-file
     convenience ``binaryMediaTypes``, and with a default integration response when the case
     leaves them out and ``implicit_responses`` is on)."""
+    if not isinstance(integration, Mapping):
+        return integration  # the model's validation names the problem
     data = {key: value for key, value in integration.items() if key != "binaryMediaTypes"}
     if implicit_responses and data.get("integrationResponses") is None \
             and data.get("type") not in ("HTTP_PROXY", "AWS_PROXY"):

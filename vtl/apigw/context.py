@@ -56,13 +56,17 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def create_context(request: Request) -> ContextMap:
-    """The ``$context`` map for one invocation."""
-    overrides = dict(request.context)
-    api_id = str(overrides.get("apiId", DEFAULT_API_ID))
-    stage = str(overrides.get("stage", DEFAULT_STAGE))
-    epoch = _epoch_millis(overrides)
-    domain_name = str(overrides.get("domainName", f"{api_id}.execute-api.{REGION}.amazonaws.com"))
-    values = {
+    """The ``$context`` map for one invocation (fresh maps: a template may change them)."""
+    overrides = request.context
+    if overrides:
+        api_id = str(overrides.get("apiId", DEFAULT_API_ID))
+        stage = str(overrides.get("stage", DEFAULT_STAGE))
+        epoch = _epoch_millis(overrides)
+        domain_name = str(overrides.get("domainName", _default_domain_name(api_id)))
+    else:
+        api_id, stage, epoch = DEFAULT_API_ID, DEFAULT_STAGE, DEFAULT_REQUEST_TIME_EPOCH
+        domain_name = _default_domain_name(api_id)
+    context = ContextMap({
         "resourceId": DEFAULT_RESOURCE_ID,
         "resourcePath": request.path,
         "httpMethod": request.method,
@@ -71,25 +75,41 @@ def create_context(request: Request) -> ContextMap:
         "path": f"/{stage}{request.path}",
         "accountId": DEFAULT_ACCOUNT_ID,
         "protocol": "HTTP/1.1",
-        "requestOverride": _override_maps(("path", "header", "querystring"), overrides.get("requestOverride")),
+        "requestOverride": _override_maps(_REQUEST_OVERRIDE_MAPS, overrides.get("requestOverride")),
         "stage": stage,
-        "domainPrefix": domain_name.split(".", 1)[0],
+        "domainPrefix": _domain_prefix(domain_name),
         "requestTimeEpoch": epoch,
         "requestId": DEFAULT_REQUEST_ID,
         "identity": _identity(request, overrides.get("identity")),
         "domainName": domain_name,
         "deploymentId": DEFAULT_DEPLOYMENT_ID,
-        "responseOverride": _override_maps(("header",), overrides.get("responseOverride")),
+        "responseOverride": _override_maps(_RESPONSE_OVERRIDE_MAPS, overrides.get("responseOverride")),
         "apiId": api_id,
-    }
-    context = ContextMap(values)
-    nested = {"requestOverride", "responseOverride", "identity", "authorizer"}
-    for key, value in overrides.items():
-        if key not in nested:
-            context[key] = value
-    if overrides.get("authorizer") is not None:
-        context["authorizer"] = _authorizer(overrides["authorizer"])
+    })
+    if overrides:
+        for key, value in overrides.items():
+            if key not in _NESTED_OVERRIDES:
+                context[key] = value
+        if overrides.get("authorizer") is not None:
+            context["authorizer"] = _authorizer(overrides["authorizer"])
     return context
+
+
+_NESTED_OVERRIDES = frozenset({"requestOverride", "responseOverride", "identity", "authorizer"})
+_REQUEST_OVERRIDE_MAPS = ("path", "header", "querystring")
+_RESPONSE_OVERRIDE_MAPS = ("header",)
+_ANONYMOUS_IDENTITY = dict.fromkeys(IDENTITY_KEYS)
+_ANONYMOUS_IDENTITY["sourceIp"] = DEFAULT_SOURCE_IP
+
+
+@functools.lru_cache(maxsize=64)
+def _default_domain_name(api_id: str) -> str:
+    return f"{api_id}.execute-api.{REGION}.amazonaws.com"
+
+
+@functools.lru_cache(maxsize=64)
+def _domain_prefix(domain_name: str) -> str:
+    return domain_name.split(".", 1)[0]
 
 
 @functools.lru_cache(maxsize=64)  # requests mostly share their second: format it once
@@ -110,17 +130,18 @@ def _epoch_millis(overrides: Mapping[str, Any]) -> int:
 
 def _identity(request: Request, override: Mapping[str, Any] | None) -> ContextMap:
     # Unauthenticated callers: every field is null except the source IP and the User-Agent.
-    identity = ContextMap.fromkeys(IDENTITY_KEYS)
-    identity["sourceIp"] = DEFAULT_SOURCE_IP
+    identity = ContextMap(_ANONYMOUS_IDENTITY)
     identity["userAgent"] = request.header("User-Agent")
-    identity.update(override or {})
+    if override:
+        identity.update(override)
     return identity
 
 
 def _override_maps(names: tuple[str, ...], override: Mapping[str, Any] | None) -> ContextMap:
-    maps = ContextMap((name, ContextMap()) for name in names)
-    for name, value in (override or {}).items():
-        maps[name] = ContextMap(value) if isinstance(value, Mapping) else value
+    maps = ContextMap({name: ContextMap() for name in names})
+    if override:
+        for name, value in override.items():
+            maps[name] = ContextMap(value) if isinstance(value, Mapping) else value
     return maps
 
 

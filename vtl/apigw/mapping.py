@@ -295,5 +295,5 @@ def fill_path_variables(uri: str, values: Mapping[str, str]) -> str:
         value = values.get(match.group(1))
         if value is None:
             return ""
-        return quote(value, safe="/")
+        return quote(value, safe="/", errors="replace")  # Java writes a lone surrogate half as '?'
     return _PATH_VARIABLE.sub(replace, uri)

@@ -32,6 +32,8 @@ patch operations), which validate again.
 """
 from __future__ import annotations
 
+import functools
+
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -245,7 +247,7 @@ class Integration:
         """An HTTP or HTTP_PROXY integration reaching a VPC through a VPC link."""
         return self.connection_type == "VPC_LINK"
 
-    @property
+    @functools.cached_property  # the pipeline asks several times per call
     def aws_service(self) -> str | None:
         """The AWS service an AWS or AWS_PROXY integration calls ("lambda", "s3", ...).
 
@@ -423,6 +425,10 @@ def _read_integration_responses(reader: _Reader, problems: list[Problem]) -> Map
         if response.status_code is None:
             problems.append(Problem(prefix + "statusCode", "is required"))
             continue
+        if not isinstance(response.status_code, str):
+            problems.append(Problem(prefix + "statusCode", f'must be a string such as "200", '
+                                                           f"not {rules.json_type(response.status_code)}"))
+            continue
         if (key or response.status_code) in responses:
             problems.append(Problem(prefix + "statusCode", f"{response.status_code} appears twice: an "
                                                            f"integration has one response per status code"))
@@ -529,9 +535,13 @@ class ApiSettings:
                   integration: Mapping[str, Any] | None = None) -> ApiSettings:
         """The settings of an ``invoke`` case: its ``api`` object, plus the ``binaryMediaTypes``
         that case files may put inside ``integration`` as a convenience."""
-        media_types = list((api or {}).get("binaryMediaTypes") or [])
-        media_types += [m for m in (integration or {}).get("binaryMediaTypes") or [] if m not in media_types]
-        return cls.from_aws_json({**(api or {}), "binaryMediaTypes": media_types})
+        settings = cls.from_aws_json(api)
+        extra = integration.get("binaryMediaTypes") if isinstance(integration, Mapping) else None
+        if extra is None:
+            return settings
+        media_types = settings.binary_media_types
+        return cls(media_types + tuple(m for m in cls.from_aws_json({"binaryMediaTypes": extra}).binary_media_types
+                                       if m not in media_types))
 
     def to_aws_json(self) -> dict[str, Any]:
         return {"binaryMediaTypes": list(self.binary_media_types)} if self.binary_media_types else {}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from vtl.errors import JavaException, VTLError
+from vtl.errors import JavaException, VTLError, json_type
 from vtl.runtime.javaregex import compile_java
 
 # --- the vocabulary -------------------------------------------------------------------------
@@ -36,6 +36,11 @@ DEFAULT_PASSTHROUGH_BEHAVIOR = "WHEN_NO_MATCH"
 DEFAULT_TIMEOUT_MS = 29_000
 MIN_TIMEOUT_MS, MAX_TIMEOUT_MS = 50, 29_000
 MAX_TEMPLATE_BYTES = 300 * 1024  # "Mapping template size: 300 KB" (quotas page)
+
+
+def template_size(template: str) -> int:
+    """A template's size in UTF-8 bytes (a lone surrogate half counts as the 3 bytes it takes)."""
+    return len(template.encode("utf-8", "surrogatepass"))
 
 # API Gateway answers enum violations in the AWS input-validation format; it lists the type
 # values in this order (recorded by LocalStack's parity tests).
@@ -195,8 +200,7 @@ def template_problems(templates: Mapping[str, object], field: str) -> Iterator[P
             continue  # get-integration prints null for an empty template
         if not isinstance(template, str):
             yield Problem(where, f"a template must be a string, not {json_type(template)}")
-        elif len(template.encode("utf-8")) > MAX_TEMPLATE_BYTES:
-            size = len(template.encode("utf-8"))
+        elif (size := template_size(template)) > MAX_TEMPLATE_BYTES:
             yield Problem(where, f"the template is {size} bytes; API Gateway's limit for a mapping "
                                  f"template is 300 KB ({MAX_TEMPLATE_BYTES} bytes)")
 
@@ -335,23 +339,6 @@ def selection_pattern_problem(pattern: str) -> str | None:
 # --- MIME types (binaryMediaTypes, requestTemplates keys) ------------------------------------
 
 MEDIA_TYPE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-
-
-def json_type(value: object) -> str:
-    """A value's JSON type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 # --- whole objects ---------------------------------------------------------------------------

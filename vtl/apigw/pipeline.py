@@ -35,7 +35,7 @@ from typing import Any, Union
 from urllib.parse import parse_qsl, urlsplit
 
 from ..engine import Template
-from ..errors import GatewayError, VTLError
+from ..errors import GatewayError, InvalidInputError, VTLError, json_type
 from ..runtime.values import to_java_string
 from . import content, mapping, proxy, selection
 from .context import create_context
@@ -90,12 +90,26 @@ class EndpointResponse:
         if isinstance(answer, cls):
             return answer
         if not isinstance(answer, Mapping):
-            raise TypeError(f"a backend answers an EndpointResponse or a mapping, not {type(answer).__name__}")
-        status = int(answer.get("status", 200))
+            raise InvalidInputError(f"backend_response must be an object or an EndpointResponse, "
+                                    f"not {json_type(answer)}")
+        status = _backend_status(answer.get("status", 200))
         if answer.get("echo"):
             echoed = (echo or _echo)(integration_request)
             return dataclasses.replace(echoed, status=status)
-        return cls(status, multi_values(answer.get("headers")), body_bytes(answer))
+        return cls(status, multi_values(answer.get("headers"), "backend_response.headers"), body_bytes(answer))
+
+
+def _backend_status(value: Any) -> int:
+    """An HTTP status: three digits (a number, or its text)."""
+    status = None
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            status = int(value) if not isinstance(value, float) or value.is_integer() else None
+        except ValueError:
+            pass
+    if status is None or not 100 <= status <= 999:
+        raise InvalidInputError(f"backend_response.status must be an HTTP status code, not {value!r}")
+    return status
 
 
 def _echo(integration_request: IntegrationRequest) -> EndpointResponse:
@@ -176,7 +190,10 @@ def _as_integration(integration: Integration | Mapping[str, Any]) -> Integration
 def _as_api(api: ApiSettings | Mapping[str, Any] | None) -> ApiSettings:
     if isinstance(api, ApiSettings):
         return api
-    return ApiSettings.from_aws_json(api or {})
+    return ApiSettings.from_aws_json(api) if api else _NO_API_SETTINGS
+
+
+_NO_API_SETTINGS = ApiSettings()
 
 
 def _as_method_responses(responses: Mapping[str, Any] | None) -> Mapping[str, MethodResponse] | None:
@@ -275,10 +292,8 @@ class _Call:
         if not choice.renders:
             return payload.data
         try:
-            text = payload.as_template_input()
-            request = dataclasses.replace(self.request, body=text.encode("utf-8"))
             rendered = Template(choice.source, dialect="apigateway").render(
-                variables=template_variables(request, context=self.context))
+                variables=template_variables(self.request, context=self.context, payload=payload.as_template_input()))
         except content.ContentHandlingError as error:
             raise _configuration_error(error) from None
         except GatewayError as error:
@@ -397,9 +412,8 @@ class _Call:
                 binary_media_types=self.api.binary_media_types, content_handling=selected.content_handling)
             if not choice.renders:
                 return payload.data
-            text = payload.as_template_input()
-            variables = template_variables(self.request, phase=RESPONSE_PHASE, backend_response={"body": text},
-                                           context=self.context)
+            variables = template_variables(self.request, phase=RESPONSE_PHASE, context=self.context,
+                                           payload=payload.as_template_input())
             return Template(choice.source, dialect="apigateway").render(variables=variables).encode("utf-8")
         except content.ContentHandlingError as error:
             raise _configuration_error(error) from None

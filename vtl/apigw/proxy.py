@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..speedups import java_output_text
 from .content import Payload, decode_base64
 from .input import HIDDEN_HEADERS
 from .mapping import add_response_header, header_values, set_header
@@ -146,7 +147,8 @@ def parse_lambda_proxy_response(payload: bytes) -> ProxyResponse:
         headers[name] = values
     is_base64 = _boolean(result.get("isBase64Encoded"))
     body_text = _scalar_text(result.get("body"), "body")
-    body = (body_text or "").encode("utf-8")
+    # Java encodes the body: a lone surrogate half (JSON allows "\ud800") is written as '?'.
+    body = java_output_text(body_text or "").encode("utf-8")
     if is_base64:
         body = decode_base64(body)
     return ProxyResponse(status, headers, body, is_base64)

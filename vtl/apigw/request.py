@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..errors import InvalidInputError, json_type
+
 MultiValues = dict[str, list[str]]
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     method: str = "GET"
     path: str = "/"
@@ -18,53 +22,102 @@ class Request:
     body: bytes = b""
     stage_variables: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)  # overrides of generated $context values
+    # The text ``body`` was encoded from, and that encoding: ``body_text`` gives the text back
+    # without decoding while ``body`` is still that object.
+    _text_source: tuple[bytes, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> "Request":
-        data = data or {}
+        """The case format's request object; a malformed one raises InvalidInputError."""
+        if data is None:
+            return cls()
+        get = _object(data, "request").get
+        path_params = _object(get("path_params"), "request.path_params")
+        body, text = _body(data, "request")
         return cls(
-            method=str(data.get("method") or "GET"),
-            path=str(data.get("path") or "/"),
-            headers=multi_values(data.get("headers")),
-            query=multi_values(data.get("query")),
-            path_params={str(k): str(v) for k, v in (data.get("path_params") or {}).items()},
-            body=body_bytes(data),
-            stage_variables=dict(data.get("stage_variables") or {}),
-            context=dict(data.get("context") or {}),
+            str(get("method") or "GET"),
+            str(get("path") or "/"),
+            multi_values(get("headers"), "request.headers"),
+            multi_values(get("query"), "request.query"),
+            {str(k): str(v) for k, v in path_params.items()} if path_params else {},
+            body,
+            dict(_object(get("stage_variables"), "request.stage_variables")),
+            dict(_object(get("context"), "request.context")),
+            None if text is None else (body, text),
         )
 
     @property
     def body_text(self) -> str:
         """The payload as the String templates see (UTF-8; invalid bytes become U+FFFD)."""
+        source = self._text_source
+        if source is not None and source[0] is self.body:
+            return source[1]
         return self.body.decode("utf-8", "replace")
 
     def header(self, name: str) -> str | None:
-        """Last value of a header, name matched case-insensitively (HTTP semantics)."""
-        wanted = name.lower()
-        for key, values in reversed(list(self.headers.items())):
-            if key.lower() == wanted and values:
-                return values[-1]
+        """Last value of a header, name matched case-insensitively (HTTP semantics).
+
+        ``name`` is ASCII (every caller passes a literal like "Accept"), so a match has its length.
+        """
+        wanted, size = name.lower(), len(name)
+        headers = self.headers
+        for key in reversed(headers):
+            if len(key) == size and key.lower() == wanted and headers[key]:
+                return headers[key][-1]
         return None
 
 
-def multi_values(raw: Mapping[str, Any] | None) -> MultiValues:
+def multi_values(raw: Mapping[str, Any] | None, name: str = "headers") -> MultiValues:
     """Header/query values are a string or a list of strings."""
     result: MultiValues = {}
-    for name, value in (raw or {}).items():
-        if type(value) is str and type(name) is str:
-            result[name] = [value]
+    for key, value in _object(raw, name).items():
+        if type(value) is str and type(key) is str:
+            result[key] = [value]
         elif isinstance(value, (list, tuple)):
-            result[str(name)] = [str(item) for item in value]
+            result[str(key)] = [str(item) for item in value]
         elif value is not None:
-            result[str(name)] = [str(value)]
+            result[str(key)] = [str(value)]
     return result
 
 
-def body_bytes(data: Mapping[str, Any]) -> bytes:
+def body_bytes(data: Mapping[str, Any], owner: str = "backend_response") -> bytes:
     """``body`` (text) or ``body_base64`` (bytes); absent means empty."""
+    return _body(data, owner)[0]
+
+
+def _body(data: Mapping[str, Any], owner: str) -> tuple[bytes, str | None]:
+    """The body's bytes, and its text when given as text (as the templates will see it)."""
     if data.get("body_base64") is not None:
-        return base64.b64decode(data["body_base64"])
+        return decode_base64_field(data["body_base64"], f"{owner}.body_base64"), None
     body = data.get("body")
     if body is None:
-        return b""
-    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        return b"", None
+    if type(body) is not str:
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            return bytes(body), None
+        raise InvalidInputError(f"{owner}.body must be a string (or body_base64 for bytes), not {json_type(body)}")
+    try:
+        return body.encode("utf-8"), body
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON allows "\ud800") has no UTF-8 form: clients that encode one
+        # (browsers, Node) send U+FFFD instead, so that is what arrives.
+        text = _LONE_SURROGATE.sub("\ufffd", body)
+        return text.encode("utf-8"), text
+
+
+def decode_base64_field(value: Any, name: str) -> bytes:
+    """A ``body_base64`` of the case format (characters outside the alphabet are skipped)."""
+    if not isinstance(value, (str, bytes)):
+        raise InvalidInputError(f"{name} must be a string, not {json_type(value)}")
+    try:
+        return base64.b64decode(value)
+    except ValueError as error:  # binascii.Error; non-ASCII text
+        raise InvalidInputError(f"{name} is not base64: {error}") from None
+
+
+def _object(value: Any, name: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if type(value) is dict or isinstance(value, Mapping):
+        return value
+    raise InvalidInputError(f"{name} must be an object, not {json_type(value)}")

@@ -1,12 +1,12 @@
 """The variables API Gateway puts in a mapping template's context."""
 from __future__ import annotations
 
-import base64
 from typing import Any, Mapping
 
 from .context import ContextMap, create_context
 from .input import Input
-from .request import Request
+from ..errors import InvalidInputError
+from .request import Request, decode_base64_field
 from .util import Util
 
 REQUEST_PHASE = "request"
@@ -16,23 +16,27 @@ _UTIL = Util()  # stateless: one instance serves every render
 
 def template_variables(request: Request | Mapping[str, Any] | None, *, phase: str = REQUEST_PHASE,
                        backend_response: Mapping[str, Any] | None = None,
-                       context: ContextMap | None = None) -> dict[str, Any]:
+                       context: ContextMap | None = None, payload: str | None = None) -> dict[str, Any]:
     """``{"input", "util", "context", "stageVariables"}`` for one render.
 
     ``phase`` is ``"request"`` or ``"integration_response"`` (``"response"`` is accepted too).
     In the response phase ``$input``'s body functions read ``backend_response``; without one,
-    they read the request body, as an echoing backend would answer. Pass the ``context`` of the
-    request render to the response render so overrides written by the first reach the second.
+    they read the request body, as an echoing backend would answer. ``payload``, when given, is
+    the text they read instead (the pipeline's body after content handling). Pass the
+    ``context`` of the request render to the response render so overrides written by the first
+    reach the second.
     """
     if phase not in (REQUEST_PHASE, RESPONSE_PHASE, "response"):
-        raise ValueError(f"unknown template phase {phase!r}")
+        raise InvalidInputError(f"unknown template phase {phase!r}: use {REQUEST_PHASE!r} or {RESPONSE_PHASE!r}")
     if not isinstance(request, Request):
         request = Request.from_dict(request)
     if context is None:
         context = create_context(request)
-    payload = request.body_text
-    if phase != REQUEST_PHASE and backend_response is not None:
-        payload = response_body_text(backend_response)
+    if payload is None:
+        if phase != REQUEST_PHASE and backend_response is not None:
+            payload = response_body_text(backend_response)
+        else:
+            payload = request.body_text
     return {
         "input": Input(request, payload),
         "util": _UTIL,
@@ -44,7 +48,7 @@ def template_variables(request: Request | Mapping[str, Any] | None, *, phase: st
 def response_body_text(response: Mapping[str, Any]) -> str:
     """A backend answer's body as template text (UTF-8; invalid bytes become U+FFFD)."""
     if response.get("body_base64") is not None:
-        return base64.b64decode(response["body_base64"]).decode("utf-8", "replace")
+        return decode_base64_field(response["body_base64"], "backend_response.body_base64").decode("utf-8", "replace")
     body = response.get("body")
     if body is None:
         return ""

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import nodes as n
+from ..apigw.model_rules import MAX_TEMPLATE_BYTES, template_size
 from ..errors import VTLError, VTLSyntaxError
 from ..nodes import walk
 
-MAX_TEMPLATE_BYTES = 300 * 1024
 KNOWN_VARIABLES = frozenset({"input", "util", "context", "stageVariables", "foreach", "velocityCount",
                              "velocityHasNext"})
 #: ``$null`` is never defined on purpose: ``#if($x == $null)`` is the usual null test.
@@ -87,7 +87,7 @@ def lint_template(source: str, use: TemplateUse = TemplateUse(), *, file: str = 
     def add(span: tuple[int, int], code: str, message: str) -> None:
         problems.append(Problem(file, span[0], span[1], code, message))
 
-    size = len(source.encode("utf-8"))
+    size = template_size(source)
     if size > MAX_TEMPLATE_BYTES:
         add((1, 1), "size-limit", f"the template is {size:,} bytes: API Gateway accepts at most 300 KB "
                                   f"({MAX_TEMPLATE_BYTES:,} bytes)")
