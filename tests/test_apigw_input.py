@@ -1,5 +1,7 @@
 """$input: body, path, json, params; the response phase."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vtl.apigw.json_values import JsonArray
 from vtl.apigw.variables import template_variables
@@ -125,3 +127,32 @@ def test_response_phase_reads_the_backend_body_and_the_method_request_params():
     assert call(encoded["input"], "getBody") == '{"a": 1}'
     echo = template_variables(request, phase="integration_response")
     assert call(echo["input"], "path", "$.from") == "request"
+
+
+_names = st.sampled_from(["a", "A", "id", "Content-Length", "content-length", "X-Id", "q", "Connection"])
+_values = st.one_of(st.text(max_size=2), st.lists(st.text(max_size=2), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_names, st.text(max_size=2), max_size=3), st.dictionaries(_names, _values, max_size=4),
+       st.dictionaries(_names, _values, max_size=4), _names)
+def test_one_param_is_what_the_params_maps_hold(path_params, query, headers, name):
+    # params(name) looks the name up without building the maps params() gives: same answer.
+    request = {"path_params": path_params, "query": query, "headers": headers}
+    looked_up = call(make_input(**request), "params", name)
+    through_maps = make_input(**request)
+    maps = call(through_maps, "params")
+    expected = next((maps[source][name] for source in ("path", "querystring", "header") if name in maps[source]), None)
+    assert looked_up == expected == call(through_maps, "params", name)
+
+
+def test_a_param_changed_through_the_params_maps_is_read_back():
+    from vtl.engine import Template
+    template = Template("$input.params('q')|#set($ok = $input.params().querystring.put('q', 'new'))$input.params('q')")
+    assert template.render(request={"query": {"q": "old"}}) == "old|new"
+
+
+def test_params_maps_sort_names_in_java_string_order():
+    # UTF-16 code units: U+1F600 (surrogates D83D DE00) sorts before U+FF01, unlike code points.
+    payload = make_input(query={"\uff01": "wide", "\U0001F600": "smile", "a": "1"})
+    assert list(call(payload, "params")["querystring"]) == ["a", "\U0001F600", "\uff01"]

@@ -73,3 +73,49 @@ def test_kept_crashers_stay_fixed():
         if line.strip():
             case = json.loads(line)
             render_or_typed_error(case["template"], case.get("dialect", "velocity"), request=case.get("request"))
+
+
+# --- the batch contract: a mutated case gives an output or a named error, never "InternalError" ---
+
+CORPUS_CASES = [json.loads(line) for line in
+                (Path(__file__).resolve().parent.parent / "corpus" / "apigateway.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+_NOT_INPUT = {"id", "source", "kind", "expected", "confidence", "note", "notes"}
+odd_values = st.one_of(
+    st.sampled_from([None, 0, -1, 1.5, True, [], {}, "", "\ud800", "é", "%", "{", "$", "#", "999", "\x00"]),
+    st.text(max_size=8), st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2))
+
+
+def _input_paths(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if path or key not in _NOT_INPUT:
+                yield path + (key,)
+                yield from _input_paths(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield path + (index,)
+            yield from _input_paths(item, path + (index,))
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_corpus_cases_never_give_an_internal_error(data):
+    from vtl.apigw.commands import invoke_case
+    from vtl.cli import render_case
+
+    case = json.loads(json.dumps(data.draw(st.sampled_from(CORPUS_CASES))))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = list(_input_paths(case))
+        if not paths:
+            break
+        path = data.draw(st.sampled_from(paths))
+        owner = case
+        for step in path[:-1]:
+            owner = owner[step]
+        old = owner[path[-1]]
+        new = data.draw(st.one_of(odd_values, st.just(old + "\ud800") if isinstance(old, str) else odd_values))
+        owner[path[-1]] = json.loads(json.dumps(new))  # a fresh copy: never a cycle
+    line = render_case(case, "apigateway") if case.get("kind") == "render" else invoke_case(case)
+    json.dumps(line)  # the batch writes it
+    assert not str(line.get("error", "")).startswith("InternalError"), line

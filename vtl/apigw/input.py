@@ -96,10 +96,20 @@ class Input(JavaObject):
             return None
         if not isinstance(name, str):
             raise NoMatchingOverload()
-        for source in ("path", "querystring", "header"):
-            value = self.all_params()[source].get(name)
-            if value is not None:
-                return value
+        if self._params is not None:  # the maps $input.params() gave, which a template may change
+            for source in ("path", "querystring", "header"):
+                value = self._params[source].get(name)
+                if value is not None:
+                    return value
+            return None
+        # What those maps would hold, without building them.
+        request = self._request
+        value = request.path_params.get(name)
+        if value is not None:
+            return value
+        for values in (request.query.get(name), None if name.lower() in HIDDEN_HEADERS else request.headers.get(name)):
+            if values:
+                return values[-1]
         return None
 
 
@@ -110,19 +120,19 @@ def method_request_params(request: Request) -> dict:
     does in proxy events). Query and header maps are sorted by name: the only recorded dump of
     ``$input.params().header`` (serverless issue #1014) lists headers alphabetically.
     """
-    header = {name: values[-1] for name, values in request.headers.items()
-              if values and name.lower() not in HIDDEN_HEADERS}
-    querystring = {name: values[-1] for name, values in request.query.items() if values}
+    headers, query = request.headers, request.query
     return {
         "path": dict(request.path_params),
-        "querystring": _sorted_by_name(querystring),
-        "header": _sorted_by_name(header),
+        "querystring": {name: query[name][-1] for name in _java_sorted(query) if query[name]},
+        "header": {name: headers[name][-1] for name in _java_sorted(headers)
+                   if headers[name] and name.lower() not in HIDDEN_HEADERS},
     }
 
 
-def _sorted_by_name(values: dict[str, str]) -> dict[str, str]:
+def _java_sorted(names: dict[str, list[str]]) -> list[str]:
     # Java's String order compares UTF-16 code units: Python's code point order but for names
     # with characters past U+FFFF (rare: ASCII names skip the re-encoding).
-    if "".join(values).isascii():
-        return dict(sorted(values.items()))
-    return dict(sorted(values.items(), key=lambda item: item[0].encode("utf-16-be", "surrogatepass")))
+    keys = sorted(names)
+    if not "".join(keys).isascii():
+        keys.sort(key=lambda name: name.encode("utf-16-be", "surrogatepass"))
+    return keys

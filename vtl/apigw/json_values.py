@@ -114,18 +114,24 @@ def _big_decimal(text: str) -> Decimal:
 
 
 _STRICT_DECODER = json.JSONDecoder(parse_float=_json_smart_number, parse_constant=_reject_constant, strict=True)
+_SCAN_ONCE = _STRICT_DECODER.scan_once
+_JSON_BLANKS = re.compile(r"[ \t\n\r]*")
 
 
 def _parse_strict(text: str) -> Any:
     if "\x7f" in text or (not text.isascii() and _RAW_SURROGATE.search(text)):
         return _NOT_STRICT
     try:
-        document = _STRICT_DECODER.decode(text)
+        # JSONDecoder.decode without its Python wrapper: the C scanner, then only blanks may follow.
+        start = _JSON_BLANKS.match(text).end() if text and text[0] in " \t\n\r" else 0
+        document, end = _SCAN_ONCE(text, start)
+        if end != len(text) and _JSON_BLANKS.match(text, end).end() != len(text):
+            return _NOT_STRICT
         kind = type(document)
         if kind is dict or kind is list:
             # Lists become JsonArray; deeper than json-smart's limit (ValueError) is not strict.
             return as_json_smart(document, MAX_DEPTH)
-    except (ValueError, RecursionError, _NotStrict):  # JSONDecodeError, an int too long to convert
+    except (StopIteration, ValueError, RecursionError, _NotStrict):  # no value; JSONDecodeError, a long int
         return _NOT_STRICT
     return document
 
