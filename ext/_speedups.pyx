@@ -54,7 +54,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 6
+API_VERSION = 7
 
 cdef extern from *:
     """
@@ -2011,6 +2011,35 @@ def map_get(mapping, key):
         from vtl.runtime.methods import java_map_get
         _java_map_get = java_map_get
     return _java_map_get(mapping, key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Multi-valued request fields (headers, query) as maps of one value per name.
+
+cdef object _py_last_values = _native.last_values
+
+
+def last_values(multi, hidden=None):
+    """The pure twin's walk for a dict of non-empty lists keyed by ASCII names (any other shape
+    goes to the pure twin)."""
+    cdef PyObject *key
+    cdef PyObject *item
+    cdef Py_ssize_t position = 0
+    cdef list names = []
+    cdef dict result = {}
+    if type(multi) is not dict or (hidden is not None and type(hidden) is not frozenset):
+        return _py_last_values(multi, hidden)
+    while PyDict_Next(multi, &position, &key, &item):
+        if type(<object>key) is not str or not PyUnicode_IS_ASCII(<object>key) \
+                or type(<object>item) is not list or PyList_GET_SIZE(<object>item) == 0:
+            return _py_last_values(multi, hidden)
+        if hidden is None or (<str>key).lower() not in <frozenset>hidden:
+            names.append(<object>key)
+    names.sort()
+    for name in names:
+        values = <list>multi[name]
+        result[name] = values[PyList_GET_SIZE(values) - 1]
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

@@ -902,3 +902,29 @@ def test_loop_items_writes_on_every_loop_chunk_pieces_and_checks_the_source_afte
     assert "ConcurrentModificationException" in walk_loop(twin, 10, 1, grow_at=3)[2]
     assert walk_loop(twin, 10, 1, grow_at=3, stop_at=5)[2] == "done"  # a #break asks for no next item
     assert walk_loop(twin, 3000, 1, tracked=False)[1] == written  # no $foreach: the same output
+
+
+# ----- last_values: headers and query strings as one value per name ------------------------------
+
+_request_names = st.one_of(st.sampled_from(["Accept", "accept", "TE", "te", "Connection", "X-Id", "a", "B", "b"]),
+                           st.text(max_size=4))
+_value_lists = st.lists(st.text(max_size=3), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_request_names, _value_lists, max_size=8),
+       st.sampled_from([None, frozenset({"te", "connection"})]))
+def test_last_values_twins_agree(multi, hidden):
+    expected = _native.last_values(multi, hidden)
+    assert list(expected) == sorted(expected, key=lambda name: name.encode("utf-16-be", "surrogatepass"))
+    if CYTHON is not None:
+        produced = CYTHON.last_values(multi, hidden)
+        assert list(produced.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_last_values_known_answers(twin):
+    multi = {"b": ["1", "2"], "TE": ["x"], "A": ["3"], "empty": [], "\U0001F600": ["s"], "\uff01": ["w"]}
+    assert list(twin.last_values(multi, frozenset({"te"})).items()) == \
+        [("A", "3"), ("b", "2"), ("\U0001F600", "s"), ("\uff01", "w")]
+    assert twin.last_values({"TE": ("t",)}) == {"TE": "t"}

@@ -51,11 +51,11 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
          "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified",
-         "start_loop", "LoopOutput", "loop_items")
+         "start_loop", "LoopOutput", "loop_items", "last_values")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 6
+API_VERSION = 7
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -471,6 +471,21 @@ def map_get(mapping: dict, key: Any) -> Any:
         return mapping.get(key)
     from .runtime.methods import java_map_get  # (methods imports this module)
     return java_map_get(mapping, key)
+
+
+# --------------------------------------------------------------------------------------------
+# Multi-valued request fields (headers, query) as maps of one value per name.
+
+
+def last_values(multi: dict, hidden: frozenset | None = None) -> dict:
+    """Each name's last value, names in Java's String order; names without a value, and names
+    whose lower-case form is in ``hidden``, are left out."""
+    names = sorted(multi)
+    if not "".join(names).isascii():
+        # Java compares UTF-16 code units: code point order but past U+FFFF.
+        names.sort(key=lambda name: name.encode("utf-16-be", "surrogatepass"))
+    return {name: multi[name][-1] for name in names
+            if multi[name] and (hidden is None or name.lower() not in hidden)}
 
 
 # --------------------------------------------------------------------------------------------

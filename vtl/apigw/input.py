@@ -19,6 +19,7 @@ from typing import Any
 from .. import jsonpath  # the module, not its names: vtl.jsonpath imports json_values from here
 from ..errors import GatewayError, JavaException
 from ..runtime.objects import JavaObject, NoMatchingOverload, java_method
+from ..speedups import last_values
 from .json_values import JsonParseError, parse_json_text, to_json
 from .request import Request
 
@@ -120,19 +121,8 @@ def method_request_params(request: Request) -> dict:
     does in proxy events). Query and header maps are sorted by name: the only recorded dump of
     ``$input.params().header`` (serverless issue #1014) lists headers alphabetically.
     """
-    headers, query = request.headers, request.query
     return {
         "path": dict(request.path_params),
-        "querystring": {name: query[name][-1] for name in _java_sorted(query) if query[name]},
-        "header": {name: headers[name][-1] for name in _java_sorted(headers)
-                   if headers[name] and name.lower() not in HIDDEN_HEADERS},
+        "querystring": last_values(request.query),
+        "header": last_values(request.headers, HIDDEN_HEADERS),
     }
-
-
-def _java_sorted(names: dict[str, list[str]]) -> list[str]:
-    # Java's String order compares UTF-16 code units: Python's code point order but for names
-    # with characters past U+FFFF (rare: ASCII names skip the re-encoding).
-    keys = sorted(names)
-    if not "".join(keys).isascii():
-        keys.sort(key=lambda name: name.encode("utf-16-be", "surrogatepass"))
-    return keys
