@@ -28,6 +28,9 @@ MOCK = {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode":
     ("body", 1.5, "request.body must be a string (or body_base64 for bytes), not a number"),
     ("body_base64", "é", "request.body_base64 is not base64"),
     ("body_base64", 12, "request.body_base64 must be a string, not a number"),
+    ("context", {"identity": "me"}, "request.context.identity must be an object, not a string"),
+    ("context", {"requestOverride": [1]}, "request.context.requestOverride must be an object, not an array"),
+    ("context", {"authorizer": 5}, "request.context.authorizer must be an object, not a number"),
 ])
 def test_a_malformed_request_field_is_named(field, value, message):
     with pytest.raises(InvalidInputError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from ..runtime.objects import JavaObject
 from ..runtime.values import to_java_string
-from .request import Request
+from .request import Request, object_field
 
 
 class ContextMap(dict, JavaObject):
@@ -57,47 +57,39 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def create_context(request: Request) -> ContextMap:
     """The ``$context`` map for one invocation (fresh maps: a template may change them)."""
-    overrides = request.context
-    if overrides:
-        api_id = str(overrides.get("apiId", DEFAULT_API_ID))
-        stage = str(overrides.get("stage", DEFAULT_STAGE))
-        epoch = _epoch_millis(overrides)
-        domain_name = str(overrides.get("domainName", _default_domain_name(api_id)))
-    else:
-        api_id, stage, epoch = DEFAULT_API_ID, DEFAULT_STAGE, DEFAULT_REQUEST_TIME_EPOCH
-        domain_name = _default_domain_name(api_id)
-    context = ContextMap({
-        "resourceId": DEFAULT_RESOURCE_ID,
-        "resourcePath": request.path,
-        "httpMethod": request.method,
-        "extendedRequestId": DEFAULT_EXTENDED_REQUEST_ID,
-        "requestTime": clf_time(epoch),
-        "path": f"/{stage}{request.path}",
-        "accountId": DEFAULT_ACCOUNT_ID,
-        "protocol": "HTTP/1.1",
-        "requestOverride": _override_maps(_REQUEST_OVERRIDE_MAPS, overrides.get("requestOverride")),
-        "stage": stage,
-        "domainPrefix": _domain_prefix(domain_name),
-        "requestTimeEpoch": epoch,
-        "requestId": DEFAULT_REQUEST_ID,
-        "identity": _identity(request, overrides.get("identity")),
-        "domainName": domain_name,
-        "deploymentId": DEFAULT_DEPLOYMENT_ID,
-        "responseOverride": _override_maps(_RESPONSE_OVERRIDE_MAPS, overrides.get("responseOverride")),
-        "apiId": api_id,
-    })
-    if overrides:
-        for key, value in overrides.items():
-            if key not in _NESTED_OVERRIDES:
-                context[key] = value
-        if overrides.get("authorizer") is not None:
-            context["authorizer"] = _authorizer(overrides["authorizer"])
+    context = ContextMap(_DEFAULT_CONTEXT)  # every key, in the recorded order
+    context["resourcePath"] = request.path
+    context["httpMethod"] = request.method
+    context["identity"] = identity = ContextMap(_ANONYMOUS_IDENTITY)
+    identity["userAgent"] = request.header("User-Agent")
+    context["requestOverride"] = ContextMap(path=ContextMap(), header=ContextMap(), querystring=ContextMap())
+    context["responseOverride"] = ContextMap(header=ContextMap())
+    context["path"] = f"/{DEFAULT_STAGE}{request.path}"
+    if request.context:
+        _apply_overrides(context, request.context, request.path)
     return context
 
 
+def _apply_overrides(context: ContextMap, overrides: Mapping[str, Any], path: str) -> None:
+    # The values derived from an overridden one first; then every override as given.
+    api_id = str(overrides.get("apiId", DEFAULT_API_ID))
+    stage = str(overrides.get("stage", DEFAULT_STAGE))
+    domain_name = str(overrides.get("domainName", _default_domain_name(api_id)))
+    epoch = _epoch_millis(overrides)
+    context.update(apiId=api_id, stage=stage, path=f"/{stage}{path}", requestTimeEpoch=epoch,
+                   requestTime=clf_time(epoch), domainName=domain_name, domainPrefix=_domain_prefix(domain_name))
+    for key, value in overrides.items():
+        if key not in _NESTED_OVERRIDES:
+            context[key] = value
+    context["identity"].update(object_field(overrides.get("identity"), "request.context.identity"))
+    for name in ("requestOverride", "responseOverride"):
+        for key, value in object_field(overrides.get(name), f"request.context.{name}").items():
+            context[name][key] = ContextMap(value) if isinstance(value, Mapping) else value
+    if overrides.get("authorizer") is not None:
+        context["authorizer"] = _authorizer(object_field(overrides["authorizer"], "request.context.authorizer"))
+
+
 _NESTED_OVERRIDES = frozenset({"requestOverride", "responseOverride", "identity", "authorizer"})
-_REQUEST_OVERRIDE_MAPS = ("path", "header", "querystring")
-_RESPONSE_OVERRIDE_MAPS = ("header",)
 _ANONYMOUS_IDENTITY = dict.fromkeys(IDENTITY_KEYS)
 _ANONYMOUS_IDENTITY["sourceIp"] = DEFAULT_SOURCE_IP
 
@@ -128,23 +120,6 @@ def _epoch_millis(overrides: Mapping[str, Any]) -> int:
     return DEFAULT_REQUEST_TIME_EPOCH
 
 
-def _identity(request: Request, override: Mapping[str, Any] | None) -> ContextMap:
-    # Unauthenticated callers: every field is null except the source IP and the User-Agent.
-    identity = ContextMap(_ANONYMOUS_IDENTITY)
-    identity["userAgent"] = request.header("User-Agent")
-    if override:
-        identity.update(override)
-    return identity
-
-
-def _override_maps(names: tuple[str, ...], override: Mapping[str, Any] | None) -> ContextMap:
-    maps = ContextMap({name: ContextMap() for name in names})
-    if override:
-        for name, value in override.items():
-            maps[name] = ContextMap(value) if isinstance(value, Mapping) else value
-    return maps
-
-
 def _authorizer(raw: Mapping[str, Any]) -> ContextMap:
     """Authorizer values reach templates as strings (1 -> "1", true -> "true"); claims stay a map."""
     authorizer = ContextMap()
@@ -158,3 +133,13 @@ def _authorizer(raw: Mapping[str, Any]) -> ContextMap:
 
 def _stringify(value: Any) -> Any:
     return None if value is None else to_java_string(value)
+
+
+# The values of a request without overrides; create_context fills in the request's own.
+_DEFAULT_CONTEXT = dict.fromkeys(CONTEXT_KEYS)
+_DEFAULT_CONTEXT.update(
+    resourceId=DEFAULT_RESOURCE_ID, extendedRequestId=DEFAULT_EXTENDED_REQUEST_ID,
+    requestTime=clf_time(DEFAULT_REQUEST_TIME_EPOCH), accountId=DEFAULT_ACCOUNT_ID, protocol="HTTP/1.1",
+    stage=DEFAULT_STAGE, domainPrefix=DEFAULT_API_ID, requestTimeEpoch=DEFAULT_REQUEST_TIME_EPOCH,
+    requestId=DEFAULT_REQUEST_ID, domainName=_default_domain_name(DEFAULT_API_ID),
+    deploymentId=DEFAULT_DEPLOYMENT_ID, apiId=DEFAULT_API_ID)

@@ -31,8 +31,8 @@ class Request:
         """The case format's request object; a malformed one raises InvalidInputError."""
         if data is None:
             return cls()
-        get = _object(data, "request").get
-        path_params = _object(get("path_params"), "request.path_params")
+        get = object_field(data, "request").get
+        path_params = object_field(get("path_params"), "request.path_params")
         body, text = _body(data, "request")
         return cls(
             str(get("method") or "GET"),
@@ -41,8 +41,8 @@ class Request:
             multi_values(get("query"), "request.query"),
             {str(k): str(v) for k, v in path_params.items()} if path_params else {},
             body,
-            dict(_object(get("stage_variables"), "request.stage_variables")),
-            dict(_object(get("context"), "request.context")),
+            dict(object_field(get("stage_variables"), "request.stage_variables")),
+            dict(object_field(get("context"), "request.context")),
             None if text is None else (body, text),
         )
 
@@ -70,7 +70,7 @@ class Request:
 def multi_values(raw: Mapping[str, Any] | None, name: str = "headers") -> MultiValues:
     """Header/query values are a string or a list of strings."""
     result: MultiValues = {}
-    for key, value in _object(raw, name).items():
+    for key, value in object_field(raw, name).items():
         if type(value) is str and type(key) is str:
             result[key] = [value]
         elif isinstance(value, (list, tuple)):
@@ -115,7 +115,8 @@ def decode_base64_field(value: Any, name: str) -> bytes:
         raise InvalidInputError(f"{name} is not base64: {error}") from None
 
 
-def _object(value: Any, name: str) -> Mapping[str, Any]:
+def object_field(value: Any, name: str) -> Mapping[str, Any]:
+    """A field of the case format that must be an object (null reads as empty)."""
     if value is None:
         return {}
     if type(value) is dict or isinstance(value, Mapping):
