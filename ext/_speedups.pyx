@@ -54,7 +54,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 7
+API_VERSION = 8
 
 cdef extern from *:
     """
@@ -2011,6 +2011,37 @@ def map_get(mapping, key):
         from vtl.runtime.methods import java_map_get
         _java_map_get = java_map_get
     return _java_map_get(mapping, key)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON text: whether it holds a number literal of some length.
+
+cdef bint _number_run(const ucs_t *data, Py_ssize_t size, Py_ssize_t length) noexcept nogil:
+    cdef Py_ssize_t i, run = 0
+    cdef Py_UCS4 ch
+    for i in range(size):
+        ch = data[i]
+        if (48 <= ch <= 57) or ch == 46 or ch == 43 or ch == 45 or ch == 101 or ch == 69:  # 0-9 . + - e E
+            run += 1
+            if run >= length:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def has_number_run(text, Py_ssize_t length):
+    _require_str(text)
+    if length <= 0:
+        return True
+    cdef int kind = PyUnicode_KIND(text)
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(text)
+    cdef void *data = PyUnicode_DATA(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _number_run(<Py_UCS1 *>data, size, length)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _number_run(<Py_UCS2 *>data, size, length)
+    return _number_run(<Py_UCS4 *>data, size, length)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,3 +80,64 @@ def test_to_json_uses_json_smart_default_style():
     assert to_json("a=b") == '"a=b"'
     assert to_json(float("inf")) == "null"
     assert to_json([1, True, None, {"k": [2]}]) == '[1,true,null,{"k":[2]}]'
+
+
+# --- the fast path: orjson first, Python's decoder for what it refuses -----------------------------
+
+import json  # noqa: E402
+import math  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from vtl.apigw import json_values  # noqa: E402
+
+_number_texts = st.one_of(
+    st.integers(-(2**70), 2**70).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.from_regex(r"-?(0|[1-9][0-9]{0,20})(\.[0-9]{1,20})?([eE][-+]?[0-9]{1,3})?", fullmatch=True))
+_json_texts = st.recursive(
+    st.one_of(_number_texts, st.sampled_from(["true", "false", "null", '"\\ud800"', '"\\ud83d\\ude00"', "NaN"]),
+              st.text(max_size=6).map(json.dumps)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+                            st.lists(st.tuples(st.sampled_from(['"a"', '"b"', '"\\u00e9"']), inner), max_size=4).map(
+                                lambda pairs: "{" + ",".join(f"{key}:{value}" for key, value in pairs) + "}")),
+    max_leaves=12)
+
+
+def _same(left, right):
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return list(left) == list(right) and all(_same(left[key], right[key]) for key in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right))
+    if isinstance(left, float):
+        return math.copysign(1, left) == math.copysign(1, right) and (left == right or left != left)
+    return left == right
+
+
+@settings(max_examples=500, deadline=None)
+@given(_json_texts)
+def test_orjson_first_reads_what_pythons_decoder_reads(text):
+    # The whole strict path against Python's decoder with the number rule alone.
+    expected = json_values._NOT_STRICT
+    try:
+        document = json_values._STRICT_DECODER.decode(text)
+        expected = json_values.as_json_smart(document, json_values.MAX_DEPTH) \
+            if type(document) in (dict, list) else document
+    except (ValueError, RecursionError, json_values._NotStrict):
+        pass
+    produced = json_values._parse_strict(text)
+    assert (produced is json_values._NOT_STRICT) == (expected is json_values._NOT_STRICT)
+    assert expected is json_values._NOT_STRICT or _same(produced, expected), text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("-9223372036854775809", -9223372036854775809),  # orjson alone would give a float
+    ("0.12345678901234567890", Decimal("0.12345678901234567890")),
+    ("1e400", float("inf")),
+    ('["\\ud800"]', ["\ud800"]),
+])
+def test_what_orjson_would_misread_or_refuse_takes_the_other_path(text, expected):
+    assert parse_json_text(text) == expected

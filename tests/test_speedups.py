@@ -10,6 +10,7 @@ import inspect
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -928,3 +929,14 @@ def test_last_values_known_answers(twin):
     assert list(twin.last_values(multi, frozenset({"te"})).items()) == \
         [("A", "3"), ("b", "2"), ("\U0001F600", "s"), ("\uff01", "w")]
     assert twin.last_values({"TE": ("t",)}) == {"TE": "t"}
+
+
+# ----- has_number_run: whether a JSON text may hold a number too long for a double ----------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789+-.eE ,a\"é😀")), max_size=60), st.integers(0, 25))
+def test_has_number_run_twins_agree(text, length):
+    expected = _native.has_number_run(text, length)
+    assert expected == any(len(run) >= length for run in re.split("[^0-9eE.+-]", text))
+    if CYTHON is not None:
+        assert CYTHON.has_number_run(text, length) == expected

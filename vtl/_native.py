@@ -51,11 +51,11 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
          "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified",
-         "start_loop", "LoopOutput", "loop_items", "last_values")
+         "start_loop", "LoopOutput", "loop_items", "last_values", "has_number_run")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 7
+API_VERSION = 8
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -471,6 +471,21 @@ def map_get(mapping: dict, key: Any) -> Any:
         return mapping.get(key)
     from .runtime.methods import java_map_get  # (methods imports this module)
     return java_map_get(mapping, key)
+
+
+# --------------------------------------------------------------------------------------------
+# JSON text: whether it holds a number literal of some length (a digit, sign, point or exponent
+# run; a run inside a string counts too).
+
+_NUMBER_RUNS: dict[int, re.Pattern] = {}
+
+
+def has_number_run(text: str, length: int) -> bool:
+    """Whether ``length`` or more of ``0-9 + - . e E`` follow each other in ``text``."""
+    pattern = _NUMBER_RUNS.get(length)
+    if pattern is None:
+        pattern = _NUMBER_RUNS[length] = re.compile("[0-9eE.+-]{%d}" % length)
+    return pattern.search(text) is not None
 
 
 # --------------------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ map_get = implementation.map_get
 text_or_source = implementation.text_or_source
 text_or_empty = implementation.text_or_empty
 last_values = implementation.last_values
+has_number_run = implementation.has_number_run
 render_plan = implementation.render_plan
 iteration_items = implementation.iteration_items
 check_unmodified = implementation.check_unmodified

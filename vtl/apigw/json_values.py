@@ -18,9 +18,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 from .._native import java_big_decimal_str  # noqa: F401  (re-exported)
 from ..runtime.objects import JavaObject
-from ..speedups import as_json_smart, escape_json_string, to_json  # noqa: F401  (the chosen twins; re-exported)
+from ..speedups import as_json_smart, escape_json_string, has_number_run, to_json  # noqa: F401  (the chosen twins; re-exported)
 
 # json-smart marks the end of input with this character (so does a literal U+001A in the text).
 EOI = "\x1a"
@@ -83,6 +85,10 @@ def parse_json_text(text: str) -> Any:
 # surrogate characters (joined with escaped halves by json-smart). Everything else (errors
 # included: their positions and messages are json-smart's) goes through the port. A 200 KB
 # body parses 25 times faster this way.
+#
+# Faster still, orjson reads the text first when no number literal can be long enough for the
+# number rule (a run of 19 number characters; 18 always fit a long) and hands what it refuses to
+# Python's decoder: on what it accepts it reads what that decoder reads (tests/test_apigw_json_values.py).
 
 _NOT_STRICT = object()
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -96,9 +102,12 @@ def _reject_constant(name: str) -> Any:
     raise _NotStrict(name)  # NaN / Infinity: json-smart reads these its own way
 
 
+_BIG_NUMBER_LENGTH = 19
+
+
 def _json_smart_number(text: str) -> Any:
     # USE_HI_PRECISION_FLOAT + BIG_DIGIT_UNRESTRICTED, as _PermissiveParser.parse_float.
-    return _big_decimal(text) if len(text) > 18 else float(text)
+    return _big_decimal(text) if len(text) >= _BIG_NUMBER_LENGTH else float(text)
 
 
 def _big_decimal(text: str) -> Decimal:
@@ -121,6 +130,19 @@ _JSON_BLANKS = re.compile(r"[ \t\n\r]*")
 def _parse_strict(text: str) -> Any:
     if "\x7f" in text or (not text.isascii() and _RAW_SURROGATE.search(text)):
         return _NOT_STRICT
+    if not has_number_run(text, _BIG_NUMBER_LENGTH):
+        try:
+            document = orjson.loads(text)
+        except orjson.JSONDecodeError:  # NaN, 1e400, an escaped lone surrogate, too deep, not JSON
+            pass
+        else:
+            kind = type(document)
+            if kind is dict or kind is list:
+                try:
+                    return as_json_smart(document, MAX_DEPTH)
+                except ValueError:  # deeper than json-smart's limit
+                    return _NOT_STRICT
+            return document
     try:
         # JSONDecoder.decode without its Python wrapper: the C scanner, then only blanks may follow.
         start = _JSON_BLANKS.match(text).end() if text and text[0] in " \t\n\r" else 0
