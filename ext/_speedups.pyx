@@ -2016,17 +2016,37 @@ def map_get(mapping, key):
 # ---------------------------------------------------------------------------------------------
 # JSON text: whether it holds a number literal of some length.
 
+cdef unsigned char NUMBER_CHAR[128]  # 0-9 . + - e E
+
+
+cdef void _init_number_chars() noexcept:
+    cdef int code
+    for code in range(128):
+        NUMBER_CHAR[code] = 48 <= code <= 57 or code == 46 or code == 43 or code == 45 or code == 101 or code == 69
+
+
+_init_number_chars()
+
+
+cdef inline bint _is_number_char(Py_UCS4 ch) noexcept nogil:
+    return ch < 128 and NUMBER_CHAR[ch]
+
+
 cdef bint _number_run(const ucs_t *data, Py_ssize_t size, Py_ssize_t length) noexcept nogil:
-    cdef Py_ssize_t i, run = 0
-    cdef Py_UCS4 ch
-    for i in range(size):
-        ch = data[i]
-        if (48 <= ch <= 57) or ch == 46 or ch == 43 or ch == 45 or ch == 101 or ch == 69:  # 0-9 . + - e E
-            run += 1
-            if run >= length:
-                return True
-        else:
-            run = 0
+    # Looks at the last character of a window first: when it is not a number character, no run
+    # of `length` can hold it, so the next window ends `length` further (most of a JSON text is
+    # read one character in `length`).
+    cdef Py_ssize_t end = length - 1, start
+    while end < size:
+        if not _is_number_char(data[end]):
+            end += length
+            continue
+        start = end - 1
+        while start > end - length and _is_number_char(data[start]):
+            start -= 1
+        if start == end - length:
+            return True
+        end = start + length  # the first window after the character that is not one
     return False
 
 

@@ -51,8 +51,8 @@ def _load_cython() -> tuple[ModuleType | None, str]:
         return None, "not built"
     try:
         from . import _speedups  # type: ignore[attr-defined]
-    except ImportError as error:
-        return None, f"cannot be imported ({error})"
+    except Exception as error:  # noqa: BLE001 (a build whose initialisation fails is not used)
+        return None, f"cannot be imported ({type(error).__name__}: {error})"
     if getattr(_speedups, "API_VERSION", None) != _native.API_VERSION or \
             any(not hasattr(_speedups, name) for name in _native.NAMES):
         return None, "stale build (API differs from vtl._native): rebuild with pip install"
