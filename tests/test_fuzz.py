@@ -77,9 +77,11 @@ def test_kept_crashers_stay_fixed():
 
 # --- the batch contract: a mutated case gives an output or a named error, never "InternalError" ---
 
-CORPUS_CASES = [json.loads(line) for line in
-                (Path(__file__).resolve().parent.parent / "corpus" / "apigateway.jsonl").read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS_CASES = [json.loads(line) for line in (_CORPUS / "apigateway.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()] + \
+    [{"kind": "render", "dialect": "velocity", **json.loads(line)}
+     for line in (_CORPUS / "velocity.jsonl").read_text(encoding="utf-8").splitlines()[:60] if line.strip()]
 _NOT_INPUT = {"id", "source", "kind", "expected", "confidence", "note", "notes"}
 odd_values = st.one_of(
     st.sampled_from([None, 0, -1, 1.5, True, [], {}, "", "\ud800", "é", "%", "{", "$", "#", "999", "\x00"]),

@@ -49,6 +49,20 @@ def test_a_template_that_is_not_text():
         "InvalidInputError: a template is a string, not a number"
 
 
+@pytest.mark.parametrize("case,message", [
+    ({"template": "$x", "context": 5}, "the context (plain variables) must be an object, not a number"),
+    ({"template": "$x", "dialect": "nope"}, "unknown dialect 'nope'"),
+    ({}, "a render case needs a template"),
+    ({"template": "$input.body", "dialect": "apigateway", "template_phase": "integration_response", "backend_response": 7},
+     "backend_response must be an object, not a number"),
+    ({"template": "$input.body", "dialect": "apigateway", "template_phase": "integration_response",
+      "backend_response": {"body": ["a"]}},
+     "backend_response.body must be a string"),
+])
+def test_a_malformed_render_case_is_named(case, message):
+    assert render_case({"id": "x", **case}, "velocity")["error"].startswith("InvalidInputError: " + message)
+
+
 def test_an_unknown_template_phase():
     line = render_case({"id": "x", "template": "x", "request": {}, "template_phase": "reply"}, "apigateway")
     assert line["error"].startswith("InvalidInputError: unknown template phase 'reply'")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, TextIO
 
-from .errors import GatewayError, VTLError
+from .errors import GatewayError, InvalidInputError, VTLError
 
 
 def read_text(path: str) -> str:
@@ -46,6 +46,8 @@ def render_case(case: dict, default_dialect: str) -> dict:
 
     result: dict[str, Any] = {"id": case.get("id")}
     try:
+        if "template" not in case:
+            raise InvalidInputError("a render case needs a template")
         template = Template(case["template"], dialect=case.get("dialect") or default_dialect)
         request = case.get("request")
         phase = case.get("template_phase") or "request"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .errors import InvalidInputError
 from .runtime import core
 from .speedups import text_or_empty
 
@@ -70,5 +71,5 @@ def get_dialect(name: str | Dialect) -> Dialect:
         return name
     try:
         return DIALECTS[name]
-    except KeyError:
-        raise ValueError(f"unknown dialect {name!r}: choose one of {', '.join(sorted(DIALECTS))}") from None
+    except (KeyError, TypeError):
+        raise InvalidInputError(f"unknown dialect {name!r}: choose one of {', '.join(sorted(DIALECTS))}") from None

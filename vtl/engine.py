@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
@@ -95,6 +96,8 @@ class Template:
                     raise VTLError(f"the {self.dialect.name} dialect has no request variables")
                 variables.update(build(request, phase=phase, backend_response=backend_response))
         if context:
+            if not isinstance(context, Mapping):
+                raise InvalidInputError(f"the context (plain variables) must be an object, not {json_type(context)}")
             variables.update(context)
         state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
                             self.dialect.max_macro_depth)

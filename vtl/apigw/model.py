@@ -32,9 +32,8 @@ patch operations), which validate again.
 """
 from __future__ import annotations
 
-import functools
-
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType

@@ -33,7 +33,7 @@ class Request:
             return cls()
         get = object_field(data, "request").get
         path_params = object_field(get("path_params"), "request.path_params")
-        body, text = _body(data, "request")
+        body, text = body_of(data, "request")
         return cls(
             str(get("method") or "GET"),
             str(get("path") or "/"),
@@ -82,11 +82,12 @@ def multi_values(raw: Mapping[str, Any] | None, name: str = "headers") -> MultiV
 
 def body_bytes(data: Mapping[str, Any], owner: str = "backend_response") -> bytes:
     """``body`` (text) or ``body_base64`` (bytes); absent means empty."""
-    return _body(data, owner)[0]
+    return body_of(data, owner)[0]
 
 
-def _body(data: Mapping[str, Any], owner: str) -> tuple[bytes, str | None]:
-    """The body's bytes, and its text when given as text (as the templates will see it)."""
+def body_of(data: Mapping[str, Any], owner: str) -> tuple[bytes, str | None]:
+    """The body's bytes, and its text when given as text (as the templates will see it).
+    ``owner`` names the object in messages ("request", "backend_response")."""
     if data.get("body_base64") is not None:
         return decode_base64_field(data["body_base64"], f"{owner}.body_base64"), None
     body = data.get("body")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..errors import InvalidInputError
 from .context import ContextMap, create_context
 from .input import Input
-from ..errors import InvalidInputError
-from .request import Request, decode_base64_field
+from .request import Request, body_of, object_field
 from .util import Util
 
 REQUEST_PHASE = "request"
@@ -47,9 +47,5 @@ def template_variables(request: Request | Mapping[str, Any] | None, *, phase: st
 
 def response_body_text(response: Mapping[str, Any]) -> str:
     """A backend answer's body as template text (UTF-8; invalid bytes become U+FFFD)."""
-    if response.get("body_base64") is not None:
-        return decode_base64_field(response["body_base64"], "backend_response.body_base64").decode("utf-8", "replace")
-    body = response.get("body")
-    if body is None:
-        return ""
-    return body if isinstance(body, str) else bytes(body).decode("utf-8", "replace")
+    data, text = body_of(object_field(response, "backend_response"), "backend_response")
+    return text if text is not None else data.decode("utf-8", "replace")
