@@ -121,3 +121,51 @@ def test_mutated_corpus_cases_never_give_an_internal_error(data):
     line = render_case(case, "apigateway") if case.get("kind") == "render" else invoke_case(case)
     json.dumps(line)  # the batch writes it
     assert not str(line.get("error", "")).startswith("InternalError"), line
+
+
+# --- API definitions: a mutated definition loads, or a LoaderError/validation error names the place ---
+
+_EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+_DEFINITIONS = ["petstore/openapi.yaml", "petstore/cloudformation.yaml", "petstore/main.tf", "testing/openapi.yaml",
+                "testing/integration.json"]
+definition_values = st.sampled_from([None, 0, 1.5, True, [], {}, "", "\ud800", "{", "#if(", ["a"], {"a": "b"},
+                                     {"Ref": "X"}, {"Fn::GetAtt": 7}, {"Fn::Sub": []}, {"Fn::Join": "x"}, "/{proxy+}",
+                                     "AWS_PROXY", "MOCK", "https://x.example.com/{id}"])
+
+
+def _load_or_named_error(text: str, name: str) -> None:
+    from vtl.loaders import load_text
+    try:
+        load_text(text, name)
+    except VTLError:
+        pass
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_api_definitions_load_or_name_the_problem(data):
+    from vtl.loaders.cloudformation import parse_yaml
+
+    name = data.draw(st.sampled_from([n for n in _DEFINITIONS if not n.endswith(".tf")]))
+    document = parse_yaml((_EXAMPLES / name).read_text(encoding="utf-8"), name)
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = list(_input_paths(document))
+        path = data.draw(st.sampled_from(paths))
+        owner = document
+        for step in path[:-1]:
+            owner = owner[step]
+        owner[path[-1]] = json.loads(json.dumps(data.draw(definition_values)))
+    _load_or_named_error(json.dumps(document), name.rsplit(".", 1)[0] + ".json")
+
+
+@SETTINGS
+@given(st.sampled_from(_DEFINITIONS), st.lists(st.tuples(st.floats(0, 1), st.integers(0, 20),
+                                                          st.sampled_from(["", "{", "}", "[", ":", '"', "${", "\n",
+                                                                           "- ", "=", "null", "#", "!Ref x", "\t"])),
+                                                min_size=1, max_size=4))
+def test_damaged_api_definition_files_load_or_name_the_problem(name, edits):
+    text = (_EXAMPLES / name).read_text(encoding="utf-8")
+    for where, cut, insert in edits:
+        position = int(where * len(text))
+        text = text[:position] + insert + text[position + cut:]
+    _load_or_named_error(text, name)

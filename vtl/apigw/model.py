@@ -78,7 +78,7 @@ class _Reader:
         self.data = data
 
     def note(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.prefix + key, message))
+        self.problems.append(Problem(self.prefix + str(key), message))
 
     def reject_unknown(self, known: frozenset[str], what: str) -> None:
         for key in self.data:

@@ -76,6 +76,8 @@ class _Resolver:
         self.file, self.warnings = file, warnings
         self.resources = template.get("Resources") or {}
         self.parameters = template.get("Parameters") or {}
+        if not isinstance(self.parameters, Mapping):
+            raise LoaderError(file, "Parameters", "must be an object")
         self.unresolved: set[str] = set()
 
     def __call__(self, value: Any, where: str) -> Any:
@@ -88,11 +90,16 @@ class _Resolver:
             if name == "Ref":
                 return self.ref(str(argument), where)
             if name == "Fn::GetAtt":
-                parts = argument.split(".", 1) if isinstance(argument, str) else list(argument)
+                parts = argument.split(".", 1) if isinstance(argument, str) else argument
+                if not isinstance(parts, list) or not 1 <= len(parts) <= 2:
+                    raise LoaderError(self.file, where,
+                                      "Fn::GetAtt takes 'Resource.Attribute' or [Resource, Attribute]")
                 return self.get_att(str(parts[0]), str(parts[1]) if len(parts) > 1 else "", where)
             if name == "Fn::Sub":
                 return self.sub(argument, where)
             if name == "Fn::Join":
+                if not isinstance(argument, list) or len(argument) != 2 or not isinstance(argument[1], list):
+                    raise LoaderError(self.file, where, "Fn::Join takes [separator, [values...]]")
                 separator, items = argument
                 items = self(items, where)
                 return str(separator).join("" if item is None else str(item) for item in items)
@@ -118,7 +125,8 @@ class _Resolver:
         if kind in ("AWS::ApiGateway::RestApi", "AWS::Serverless::Api") and attribute == "RootResourceId":
             return ROOT
         if kind in _LAMBDA_TYPES and attribute == "Arn":
-            function_name = (resource.get("Properties") or {}).get("FunctionName")
+            properties = resource.get("Properties")
+            function_name = properties.get("FunctionName") if isinstance(properties, Mapping) else None
             function_name = function_name if isinstance(function_name, str) else name
             return f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:{function_name}"
         if kind == "AWS::ApiGateway::Resource" and attribute == "ResourceId":
@@ -126,8 +134,11 @@ class _Resolver:
         return self.unknown(f"{name}.{attribute}", where)
 
     def sub(self, argument: Any, where: str) -> str:
-        text, names = (argument[0], argument[1] if len(argument) > 1 else {}) if isinstance(argument, list) \
-            else (argument, {})
+        text, names = (argument, {})
+        if isinstance(argument, list) and argument:
+            text, names = argument[0], (argument[1] if len(argument) > 1 else {})
+        if not isinstance(text, str) or not isinstance(names or {}, Mapping):
+            raise LoaderError(self.file, where, "Fn::Sub takes a string or [string, {name: value}]")
         names = {key: self(value, where) for key, value in (names or {}).items()}
 
         def replace(match: re.Match[str]) -> str:
@@ -177,6 +188,8 @@ def load_cloudformation(template: Mapping[str, Any], file: str) -> Api:
         body_key = next((k for k in ("Body", "DefinitionBody") if k in raw), None)
         # An inline OpenAPI body keeps its ${stageVariables.x} and VTL; only intrinsics resolve.
         resolved = resolve({k: v for k, v in raw.items() if k != body_key}, where)
+        if not isinstance(resolved, Mapping):  # {"Ref": ...} and the like
+            raise LoaderError(file, where, "Properties must be an object")
         if body_key:
             resolved[body_key] = resolve(raw[body_key], f"{where}.{body_key}")
         return resolved
@@ -190,7 +203,10 @@ def load_cloudformation(template: Mapping[str, Any], file: str) -> Api:
     api.id = api_id
     props = properties(api_id, api_resource)
     api.name = props.get("Name") or api_id
-    api.binary_media_types = [str(m).replace("~1", "/") for m in props.get("BinaryMediaTypes") or []]
+    media_types = props.get("BinaryMediaTypes") or []
+    if not isinstance(media_types, list):
+        raise LoaderError(file, f"Resources.{api_id}.Properties.BinaryMediaTypes", "must be a list of media types")
+    api.binary_media_types = [str(m).replace("~1", "/") for m in media_types]
     body = props.get("Body") or props.get("DefinitionBody")
     if body is not None:
         load_openapi(body, file, api=api, prefix=f"Resources.{api_id}.Properties.{'Body' if 'Body' in props else 'DefinitionBody'}.")
@@ -246,11 +262,15 @@ def load_cloudformation(template: Mapping[str, Any], file: str) -> Api:
     for logical_id, resource in by_type.get("AWS::ApiGateway::Deployment", []):
         p = properties(logical_id, resource)
         if p.get("StageName") and str(p["StageName"]) not in api.stages:
-            variables = (p.get("StageDescription") or {}).get("Variables")
+            description = p.get("StageDescription")
+            variables = description.get("Variables") if isinstance(description, Mapping) else None
             api.stages[str(p["StageName"])] = Stage(str(p["StageName"]), string_map(variables))
     for logical_id, resource in by_type.get("AWS::ApiGateway::VpcLink", []):
         p = properties(logical_id, resource)
-        api.vpc_links.append(VpcLinkDefinition(logical_id, p.get("Name"), tuple(map(str, p.get("TargetArns") or ()))))
+        targets = p.get("TargetArns") or ()
+        if not isinstance(targets, (list, tuple)):
+            raise LoaderError(file, f"Resources.{logical_id}.Properties.TargetArns", "must be a list of ARNs")
+        api.vpc_links.append(VpcLinkDefinition(logical_id, p.get("Name"), tuple(map(str, targets))))
     if by_type.get("AWS::Serverless::Function") and not by_type.get("AWS::ApiGateway::Method") and body is None:
         api.warnings.append("Resources: SAM functions' implicit Api events are not read; define an "
                             "AWS::Serverless::Api with a DefinitionBody")

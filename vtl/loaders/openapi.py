@@ -73,6 +73,6 @@ def _method(verb: str, operation: Any, file: str, where: str, warnings: list[str
                 continue  # "default" is OpenAPI's, not a method response
             headers = response.get("headers") if isinstance(response, Mapping) else None
             declared[str(status)] = {"statusCode": str(status), "responseParameters": {
-                f"method.response.header.{name}": False for name in (headers or {})}}
+                f"method.response.header.{name}": False for name in (headers if isinstance(headers, Mapping) else {})}}
         method.method_responses = checked_method_responses(declared, file, f"{where}.responses")
     return method
