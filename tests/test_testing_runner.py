@@ -155,3 +155,33 @@ cases:
 """)
     status, out, _ = run(capsys, str(tmp_path))
     assert status == 0, out
+
+
+@pytest.mark.parametrize("case,message", [
+    ({"template_source": "x", "request": "GET /", "expect": {"output": "x"}}, "`request` must be an object"),
+    ({"template_source": "x", "backend": [200], "expect": {"output": "x"}}, "`backend` must be an object"),
+    ({"template_source": "x", "expect": {"status": [200]}}, "`expect.status` must be a status code"),
+    ({"template_source": "x", "expect": {"headers": "Content-Type: a"}}, "`expect.headers` must be an object"),
+    ({"template_source": "x", "expect": {"integration_request": {"query": "a=1"}}},
+     "`expect.integration_request.query` must be an object"),
+])
+def test_a_case_of_the_wrong_shape_is_a_load_error(tmp_path, case, message):
+    path = tmp_path / "x.cases.json"
+    path.write_text(json.dumps({"cases": [{"name": "x", **case}]}))
+    with pytest.raises(CaseFileError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        load_cases(path)
+
+
+def test_names_and_ids_without_a_utf8_form_are_reported_on_the_case(tmp_path):
+    # JSON allows a lone surrogate half ("\ud800"): as a template path it names no file; as a
+    # request id it still renders.
+    path = tmp_path / "x.cases.json"
+    path.write_text(json.dumps({"cases": [
+        {"name": "path", "template": "t\ud800.vtl", "expect": {"output": ""}},
+        {"name": "id", "integration": {"type": "MOCK", "requestTemplates": {"application/json": '{"statusCode": 200}'},
+                                       "integrationResponses": {"200": {"statusCode": "200"}}},
+         "request": {"context": {"requestId": "r\ud800"}}, "expect": {"status": 200}},
+    ]}))
+    results = [Runner().run(case) for case in load_cases(path)]
+    assert results[0].status == "error" and "cannot be a file name" in results[0].message
+    assert results[1].status == "passed", results[1].message

@@ -552,7 +552,7 @@ class _Call:
     def trace_id(self) -> str:
         """An X-Ray trace id, derived from the request id and time so runs are reproducible."""
         epoch_seconds = int(self.context.get("requestTimeEpoch") or 0) // 1000
-        digest = hashlib.sha1(str(self.context.get("requestId")).encode("utf-8")).hexdigest()[:24]
+        digest = hashlib.sha1(str(self.context.get("requestId")).encode("utf-8", "surrogatepass")).hexdigest()[:24]
         return f"Root=1-{epoch_seconds:08x}-{digest}"
 
     def call_backend(self, echo: Callable[[IntegrationRequest], EndpointResponse] | None = None) -> EndpointResponse:

@@ -74,6 +74,10 @@ class Case:
 
     def path(self, relative: str) -> Path:
         """A path written in the case file, read relative to it."""
+        try:
+            os.fsencode(relative)
+        except UnicodeError:
+            raise CaseFileError(f"{self.id}: {relative!r} cannot be a file name") from None
         candidate = Path(relative)
         return candidate if candidate.is_absolute() else Path(os.path.normpath(self.file.parent / candidate))
 
@@ -186,6 +190,9 @@ def load_cases_from(items: list[Any], defaults: Mapping[str, Any], path: Path) -
         if unknown:
             raise CaseFileError(f"{where} ({name}): unknown expectation(s) {', '.join(unknown)} "
                                 f"(known: {', '.join(sorted(EXPECT_KEYS))})")
+        problem = _shape_problem(data, expect)
+        if problem:
+            raise CaseFileError(f"{where} ({name}): {problem}")
         case = Case(name, path, index, data, dict(expect), str(item["skip"]) if item.get("skip") else None)
         if case.kind == "none":
             raise CaseFileError(f"{where} ({name}): say what to run: `template`, `integration` or `infra` "
@@ -194,3 +201,21 @@ def load_cases_from(items: list[Any], defaults: Mapping[str, Any], path: Path) -
             raise CaseFileError(f"{where} ({name}): `infra` needs `method` and `resource` (e.g. POST and /orders)")
         cases.append(case)
     return cases
+
+
+def _shape_problem(data: Mapping[str, Any], expect: Mapping[str, Any]) -> str | None:
+    """What is of the wrong JSON type in a case (the first thing found), or None."""
+    for key in ("request", "backend", "context", "api"):
+        if data.get(key) is not None and not isinstance(data[key], Mapping):
+            return f"`{key}` must be an object"
+    status = expect.get("status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, (int, str))):
+        return "`expect.status` must be a status code such as 200"
+    for key in ("headers", "integration_request"):
+        if expect.get(key) is not None and not isinstance(expect[key], Mapping):
+            return f"`expect.{key}` must be an object"
+    sent = expect.get("integration_request") or {}
+    for key in ("headers", "query"):
+        if sent.get(key) is not None and not isinstance(sent[key], Mapping):
+            return f"`expect.integration_request.{key}` must be an object"
+    return None

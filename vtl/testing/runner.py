@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import VTLError
+from ..errors import InvalidInputError, VTLError
 from .cases import Case, CaseFileError, read_data
 from .compare import Mismatch, compare_headers, compare_json, compare_text
 
@@ -74,12 +74,12 @@ class Runner:
         started = time.perf_counter()
         try:
             outcome = self._run_template(case) if case.kind == "template" else self._run_integration(case)
+            mismatches = check(case.expect, outcome, is_template=case.kind == "template")
         except CaseFileError as error:
             return CaseResult(case, ERROR, message=str(error), seconds=time.perf_counter() - started)
         except Exception as error:  # a bug of ours: report it on the case, keep running the others
             return CaseResult(case, ERROR, message=f"{case.id}: internal error: {type(error).__name__}: {error}",
                               seconds=time.perf_counter() - started)
-        mismatches = check(case.expect, outcome, is_template=case.kind == "template")
         return CaseResult(case, FAILED if mismatches else PASSED, mismatches, outcome=outcome,
                           seconds=time.perf_counter() - started)
 
@@ -108,10 +108,10 @@ class Runner:
             phase = data.get("phase") or "request"
             return Outcome(text=template.render(dict(context or {}), request=data.get("request") or {},
                                                 backend_response=data.get("backend"), phase=phase))
+        except InvalidInputError as error:  # the case's request, backend answer or phase, not the template
+            raise CaseFileError(f"{case.id}: {error}") from None
         except VTLError as error:
             return Outcome(error=_error_text(error))
-        except ValueError as error:  # e.g. an unknown phase
-            raise CaseFileError(f"{case.id}: {error}") from None
 
     def _run_integration(self, case: Case) -> Outcome:
         from ..apigw.commands import case_integration
@@ -166,6 +166,8 @@ class Runner:
                 self._files[key] = path.read_text(encoding="utf-8")
             except OSError as error:
                 raise CaseFileError(f"{path}: cannot read: {error.strerror or error}") from None
+            except UnicodeDecodeError as error:
+                raise CaseFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
         return self._files[key]
 
     def _infra(self, path: Path, method: str, resource: str) -> Any:
