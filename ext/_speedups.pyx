@@ -2224,6 +2224,7 @@ cdef class _LoopItems:
         return self
 
     def __next__(self):
+        global _turns
         cdef list parts = self.output.parts
         if self.index >= 0 and len(parts) > LOOP_CHUNK:
             self.output.write("".join(parts))
@@ -2233,6 +2234,9 @@ cdef class _LoopItems:
             if self.index == self.size:
                 check_unmodified(self.source, self.size, self.limit)
             raise StopIteration
+        _turns += 1
+        if (_turns & TURNS_MASK) == 0:
+            _check_render_time()
         if self.tracked:
             self.state.index = self.index
             self.state.hasNext = self.index + 1 < self.size
@@ -2240,13 +2244,19 @@ cdef class _LoopItems:
 
 
 cdef object _ForeachState = None  # vtl.runtime.core.ForeachState (that module imports this one)
+cdef Py_ssize_t TURNS_MASK = _native.TURNS_PER_CHECK - 1  # a power of two
+cdef object _check_render_time = _native.check_render_time
+cdef size_t _turns = 0  # loop turns and starts, across loops and threads (a sampling count)
 
 
 def start_loop(source, parent, limit, bint tracked=True):
-    global _ForeachState
+    global _ForeachState, _turns
     items = iteration_items(source, limit)
     if not items:
         return None
+    _turns += 1
+    if (_turns & TURNS_MASK) == 0:
+        _check_render_time()
     if not tracked:
         return items, source, limit
     if _ForeachState is None:

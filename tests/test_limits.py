@@ -93,3 +93,36 @@ def test_templates_nested_too_deeply_are_syntax_errors_with_a_position_not_crash
         for name, result in results.items():
             line, column, named = result.split()
             assert line == "1" and int(column) >= 1 and named == "True", (pure, name, result)
+
+
+# --- the render clock: vtl's own guard against runaway templates -------------------------------------
+# A limit of 0 s has passed at the first look at the clock (after at most 1,024 loop turns, loop
+# starts or macro steps): the tests do not depend on how fast this machine is.
+
+def _runaway(source: str, limit: float | None = 0.0):
+    from vtl.engine import Engine
+    return Engine("velocity", render_time_limit=limit).template(source)
+
+
+@pytest.mark.parametrize("source, loops", [
+    ("x\n#foreach($a in [1..1000])#foreach($b in [1..1000])$b#end#end", {(2, 1), (2, 26)}),
+    ("#foreach($a in [1..2000])#foreach($b in [1])#foreach($c in [1])#end#end#end", {(1, 1), (1, 26), (1, 45)}),
+    # by name, each use of $l re-evaluates the caller's argument, and so on up: no loop at all
+    ("#macro(m $l)#if($l.size() > 0)#m($l.subList(1, $l.size()))#m($l.subList(1, $l.size()))#end#end#m([1..19])",
+     None),
+])
+def test_a_render_past_its_time_limit_is_stopped_where_it_runs(source, loops):
+    with pytest.raises(VTLLimitError, match="the render ran longer than 0 s") as stopped:
+        _runaway(source).render({})
+    assert stopped.value.line > 0
+    if loops is not None:
+        assert (stopped.value.line, stopped.value.column) in loops
+
+
+def test_the_clock_is_per_render():
+    from vtl._native import RENDER_CLOCK
+    with pytest.raises(VTLLimitError):
+        _runaway("#foreach($a in [1..3000])#end").render({})
+    assert RENDER_CLOCK.deadline is None  # cleared, also after an error
+    assert _runaway("#foreach($a in [1..3000])#end", limit=None).render({}) == ""
+    assert Template("x").engine.render_time_limit == 29.0  # API Gateway's request timeout

@@ -37,10 +37,12 @@ import base64
 import binascii
 import math
 import re
+import threading
+import time
 from decimal import Decimal
 from typing import Any
 
-from .errors import JavaException, VTLRuntimeError
+from .errors import JavaException, VTLLimitError, VTLRuntimeError
 from .runtime.objects import (MAP_TYPES, NO_SUCH_METHOD, JavaObject, NoMatchingOverload, _getter_cache, find_and_call,
                               property_getter)
 
@@ -602,6 +604,44 @@ def check_unmodified(source: Any, count: int, limit: int | None = None) -> None:
 LOOP_CHUNK = 1024
 
 
+# --------------------------------------------------------------------------------------------
+# The render clock: vtl's own guard against runaway templates (loops inside loops can run for
+# hours within every per-loop limit). Template.render sets the thread's deadline; the loops
+# look at the clock at least once in TURNS_PER_CHECK loop turns and starts (counted across loops:
+# here within a loop and at its end, in the Cython twin at each turn).
+
+TURNS_PER_CHECK = 1024  # a power of two (the Cython twin masks with it)
+class _RenderClock(threading.local):
+    #: (when, in time.monotonic(), or None until the first look; the limit in seconds), or None
+    #: when no render with a limit runs. A class default: every thread reads it at once.
+    deadline: tuple[float | None, float] | None = None
+
+
+RENDER_CLOCK = _RenderClock()
+_turns = 0
+
+
+def count_steps(count: int) -> None:
+    """Counts loop turns, loop starts and macro calls toward the next look at the clock."""
+    global _turns
+    _turns += count
+    if _turns >= TURNS_PER_CHECK:
+        _turns = 0
+        check_render_time()
+
+
+def check_render_time() -> None:
+    deadline = RENDER_CLOCK.deadline
+    if deadline is None:
+        return
+    if deadline[0] is None:  # the first look starts the clock (a render does not read it to start)
+        RENDER_CLOCK.deadline = (time.monotonic() + deadline[1], deadline[1])
+    elif time.monotonic() > deadline[0]:
+        raise VTLLimitError(f"the render ran longer than {deadline[1]:g} s: vtl stops templates that run "
+                            f"away (Engine(render_time_limit=...) sets the limit)")
+
+
+
 class LoopOutput:
     """Where the outermost #foreach of a generated function writes (``parts.append``): its
     pieces, written on as one string every LOOP_CHUNK of them and at the end, so that a long
@@ -632,6 +672,7 @@ def start_loop(source: Any, parent: Any, limit: int | None, tracked: bool = True
     items = iteration_items(source, limit)
     if not items:
         return None
+    count_steps(1)
     if not tracked:
         return items, source, limit
     if _foreach_state is None:
@@ -654,8 +695,11 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
         if tracked:
             loop.index = index
             loop.hasNext = index < last
+        if index % TURNS_PER_CHECK == TURNS_PER_CHECK - 1:
+            count_steps(TURNS_PER_CHECK)
         yield item
         if len(parts) > LOOP_CHUNK:
             output.write("".join(parts))
             parts.clear()
+    count_steps(len(items) % TURNS_PER_CHECK)
     check_unmodified(source, len(items), limit)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
+from ._native import RENDER_CLOCK
 from .codegen import CODEGEN_VERSION
 from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
@@ -16,14 +17,35 @@ from .runtime.core import RenderState, StopRendering
 from .runtime.values import java_output_text
 
 
-class Engine:
-    """Compiles templates once per (source, dialect, engine version) and keeps them."""
+#: Seconds a render may run before vtl stops it (a VTLLimitError naming the loop it was in). No
+#: template that runs this long could answer on AWS: API Gateway gives up on a request after 29 s.
+DEFAULT_RENDER_TIME_LIMIT = 29.0
 
-    def __init__(self, dialect: str | Dialect = "apigateway", cache_size: int = 1024) -> None:
+
+class Engine:
+    """Compiles templates once per (source, dialect, engine version) and keeps them.
+
+    ``render_time_limit`` (seconds, None for none) bounds each render of its templates: loops
+    inside loops, and macros whose by-name arguments re-evaluate each other, can run for hours
+    within every per-loop limit. The clock starts at the first of its looks, which come at least
+    once every 1,024 loop turns and starts, macro calls and argument evaluations."""
+
+    def __init__(self, dialect: str | Dialect = "apigateway", cache_size: int = 1024,
+                 render_time_limit: float | None = DEFAULT_RENDER_TIME_LIMIT) -> None:
         self.dialect = get_dialect(dialect)
         self.cache_size = cache_size
+        self.render_time_limit = render_time_limit
         self._cache: OrderedDict[tuple, CompiledTemplate] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def render_time_limit(self) -> float | None:
+        return None if self.render_clock is None else self.render_clock[1]
+
+    @render_time_limit.setter
+    def render_time_limit(self, seconds: float | None) -> None:
+        # What a render puts on the thread's clock: it starts at the loops' first look.
+        self.render_clock = None if seconds is None else (None, float(seconds))
 
     @property
     def fingerprint(self) -> str:
@@ -101,10 +123,16 @@ class Template:
             variables.update(context)
         state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
                             self.dialect.max_macro_depth)
+        clock = self.engine.render_clock
+        if clock is not None:
+            RENDER_CLOCK.deadline = clock
         try:
             return java_output_text(run(self.compiled, state))
         except StopRendering as stop:
             return java_output_text(stop.output)
+        finally:
+            if clock is not None:
+                RENDER_CLOCK.deadline = None
 
     def _evaluate(self, text: str, state: RenderState) -> str:
         compiled = self.engine.compiled(text, "#evaluate")

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from ..errors import JavaException, VTLLimitError, VTLRuntimeError
 from . import methods  # noqa: F401  (registers the Java methods of built-in values)
+from .._native import count_steps
 from ..speedups import (LoopOutput, call_method, call_method0, call_method1,  # the chosen twins
                         get_property, loop_items, render_plan, start_loop, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
@@ -366,6 +367,7 @@ def macro_parameter(arguments: dict, variables: dict, name: str) -> Any:
     argument = arguments.get(name)
     if argument is None:
         return variables.get(name)
+    count_steps(1)  # by name, an argument can re-evaluate a chain of arguments: it counts
     return argument.evaluate()
 
 
@@ -389,6 +391,7 @@ def call_macro(state: RenderState, write: Callable[[str], Any], name: str, argum
     if state.macro_depth >= state.max_macro_depth:
         raise VTLRuntimeError(f"Max calling depth of {state.max_macro_depth} was exceeded in macro '{name}'")
     state.macro_depth += 1
+    count_steps(1)  # macros calling themselves twice per level run long without a loop
     try:
         function(state, write, bound)
     finally:
