@@ -612,8 +612,8 @@ LOOP_CHUNK = 1024
 
 TURNS_PER_CHECK = 1024  # a power of two (the Cython twin masks with it)
 class _RenderClock(threading.local):
-    #: (when, in time.monotonic(), or None until the first look; the limit in seconds), or None
-    #: when no render with a limit runs. A class default: every thread reads it at once.
+    #: (when, in time.monotonic(), or None until the first look; the limit in seconds), or None:
+    #: what the thread's last render set when it started. A class default: every thread reads it.
     deadline: tuple[float | None, float] | None = None
 
 

@@ -123,16 +123,11 @@ class Template:
             variables.update(context)
         state = RenderState(variables, dict(self.compiled.macros), self._evaluate, self.dialect,
                             self.dialect.max_macro_depth)
-        clock = self.engine.render_clock
-        if clock is not None:
-            RENDER_CLOCK.deadline = clock
+        RENDER_CLOCK.deadline = self.engine.render_clock  # this render's, fresh (or none)
         try:
             return java_output_text(run(self.compiled, state))
         except StopRendering as stop:
             return java_output_text(stop.output)
-        finally:
-            if clock is not None:
-                RENDER_CLOCK.deadline = None
 
     def _evaluate(self, text: str, state: RenderState) -> str:
         compiled = self.engine.compiled(text, "#evaluate")
