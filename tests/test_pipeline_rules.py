@@ -657,3 +657,33 @@ def test_backend_callable_sees_the_integration_request():
     assert result.status == 201 and result.body == b"created"
     assert seen[0].method == "POST" and seen[0].uri == "https://backend.example.com/items"
     assert result.endpoint_response.status == 201
+
+
+# --- found by auditing the spec (fifth session) -----------------------------------------------------
+
+def test_accept_on_several_lines_counts_through_the_first_lines_first_type():
+    integration = http(httpMethod="GET", integrationResponses={"200": {"statusCode": "200", "responseTemplates": {
+        "application/xml": "XML", "text/plain": "TXT"}}})
+    answer = invoke({"method": "GET", "path": "/x", "headers": {"Accept": ["application/xml", "text/plain"]}},
+                    integration, backend={"status": 200, "body": "x"})
+    assert answer.body == b"XML" and answer.header("Content-Type") == "application/xml"
+
+
+def test_a_mock_without_request_template_answers_its_default_whatever_the_body_says():
+    mock = {"type": "MOCK", "integrationResponses": {
+        "200": {"statusCode": "200", "responseTemplates": {"application/json": '{"ok": true}'}},
+        "404": {"statusCode": "404", "selectionPattern": "404", "responseTemplates": {"application/json": "{}"}}}}
+    answer = invoke(post('{"statusCode": 404}', "application/json"), mock)
+    assert (answer.status, answer.body) == (200, b'{"ok": true}')
+
+
+@pytest.mark.parametrize("assignment", [
+    '#set($context.requestOverride = "x")', '#set($context.requestOverride.header = "s")',
+    '#set($context.requestOverride.querystring = ["a"])', '#set($context.responseOverride = "x")',
+    '#set($context.responseOverride.header = 5)',
+])
+def test_an_override_map_replaced_by_a_template_is_a_configuration_error(assignment):
+    mock = {"type": "MOCK", "requestTemplates": {"application/json": assignment + '{"statusCode": 200}'},
+            "integrationResponses": OK}
+    answer = invoke(post("{}", "application/json"), mock)
+    assert answer.status == 500 and any("is not a map" in line for line in answer.log)

@@ -145,6 +145,16 @@ class GatewayAnswer(Exception):
         self.status, self.message, self.error_type, self.reason = status, message, error_type, reason or message
 
 
+def _override_map(value: Any, name: str) -> Mapping[str, Any]:
+    """An override map a template may have replaced: API Gateway reads it as a Java Map, so
+    anything else (a string, a list) fails the call as its configuration would (500)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _configuration_error(f"$context.{name} is not a map: {to_java_string(value)}")
+    return value
+
+
 def _configuration_error(detail: object) -> GatewayAnswer:
     """500 Internal server error: what AWS logs as "Execution failed due to configuration error"."""
     return GatewayAnswer(500, INTERNAL_SERVER_ERROR, "InternalServerErrorException",
@@ -254,7 +264,9 @@ class _Call:
         self.apply_request_override(mapped)
         self.integration_request = self.build_integration_request(mapped, body)
         if self.kind == "MOCK":
-            self.endpoint_response = EndpointResponse(self.mock_status(body))
+            # Without a request template the default integration response answers, whatever
+            # the passed-through body says (the MOCK docs; spec §11).
+            self.endpoint_response = EndpointResponse(self.mock_status(body) if choice.renders else 200)
         else:
             self.check_lambda_payload(body)
             self.endpoint_response = self.call_backend(echo=_lambda_echo if self.calls_lambda else None)
@@ -304,13 +316,13 @@ class _Call:
 
     def apply_request_override(self, mapped: mapping.MappedRequest) -> None:
         """``$context.requestOverride`` values replace what the mappings produced."""
-        override = self.context.get("requestOverride") or {}
-        for name, value in (override.get("header") or {}).items():
+        override = _override_map(self.context.get("requestOverride"), "requestOverride")
+        for name, value in _override_map(override.get("header"), "requestOverride.header").items():
             if not mapping.is_dropped_request_header(str(name), self.kind):
                 mapping.set_header(mapped.headers, str(name), _override_values(value))
-        for name, value in (override.get("querystring") or {}).items():
+        for name, value in _override_map(override.get("querystring"), "requestOverride.querystring").items():
             mapped.query[str(name)] = _override_values(value)
-        for name, value in (override.get("path") or {}).items():
+        for name, value in _override_map(override.get("path"), "requestOverride.path").items():
             values = _override_values(value)
             if values:
                 mapped.path[str(name)] = values[-1]
@@ -381,7 +393,7 @@ class _Call:
         headers = mapping.map_response_parameters(
             selected.response_parameters, backend_headers=endpoint.headers, backend_body=endpoint.body,
             request=self.request, context=self.context)
-        choice = content.choose_response_template(selected.response_templates, self.request.header("Accept"))
+        choice = content.choose_response_template(selected.response_templates, self.request.header_list("Accept"))
         body = self.transform_response(choice, selected, endpoint)
         status = int(selected.status_code)
         if choice.media_type and mapping.header_values(headers, "Content-Type") is None:
@@ -408,7 +420,7 @@ class _Call:
                            endpoint: EndpointResponse) -> bytes:
         try:
             payload = content.convert_response_payload(
-                endpoint.body, is_binary=self.backend_is_binary(endpoint), accept=self.request.header("Accept"),
+                endpoint.body, is_binary=self.backend_is_binary(endpoint), accept=self.request.header_list("Accept"),
                 binary_media_types=self.api.binary_media_types, content_handling=selected.content_handling)
             if not choice.renders:
                 return payload.data
@@ -428,8 +440,8 @@ class _Call:
     def apply_response_override(self, status: int, headers: MultiValues) -> int:
         """``$context.responseOverride``: a status (any code 100-599, even one without a method
         response) and headers replacing the mapped ones."""
-        override = self.context.get("responseOverride") or {}
-        for name, value in (override.get("header") or {}).items():
+        override = _override_map(self.context.get("responseOverride"), "responseOverride")
+        for name, value in _override_map(override.get("header"), "responseOverride.header").items():
             mapping.add_response_header(headers, str(name), _override_values(value))
         wanted = override.get("status")
         try:
@@ -461,7 +473,8 @@ class _Call:
 
     def client_payload(self, body: bytes, is_binary: bool) -> bytes:
         try:
-            return content.convert_response_payload(body, is_binary=is_binary, accept=self.request.header("Accept"),
+            return content.convert_response_payload(body, is_binary=is_binary,
+                                                    accept=self.request.header_list("Accept"),
                                                     binary_media_types=self.api.binary_media_types,
                                                     content_handling=None).data
         except content.ContentHandlingError as error:

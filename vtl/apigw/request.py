@@ -66,6 +66,14 @@ class Request:
                 return headers[key][-1]
         return None
 
+    def header_list(self, name: str) -> str | None:
+        """All values of a header, every line in order, as one comma-separated list (HTTP's
+        combined form): where the first of a list counts (Accept), the first line's first."""
+        wanted, size = name.lower(), len(name)
+        values = [value for key, found in self.headers.items() if len(key) == size and key.lower() == wanted
+                  for value in found]
+        return ", ".join(values) if values else None
+
 
 def multi_values(raw: Mapping[str, Any] | None, name: str = "headers") -> MultiValues:
     """Header/query values are a string or a list of strings."""
