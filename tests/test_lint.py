@@ -99,3 +99,12 @@ paths:
 
 def test_unreadable_file_exits_2(capsys, tmp_path):
     assert main(["lint", str(tmp_path / "nope.vtl")]) == 2
+
+
+def test_lint_reports_stage_variables_api_gateway_would_refuse(tmp_path):
+    from vtl.testing.lint import lint_definition
+    definition = tmp_path / "t.yaml"
+    definition.write_text("Resources:\n  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: x}}\n"
+                          "  Stage:\n    Type: AWS::ApiGateway::Stage\n"
+                          "    Properties: {StageName: dev, RestApiId: !Ref Api, Variables: {spaced: 'a b'}}\n")
+    assert [problem.code for problem in lint_definition(definition)] == ["stage-variable"]

@@ -211,3 +211,27 @@ def test_terraform_directory(tmp_path):
     api = load(tmp_path)
     assert api.resources["/r"].methods["GET"].integration.connection_id == "link"
     assert [link.id for link in api.vpc_links] == ["link"]
+
+
+def test_stage_variables_api_gateway_would_refuse_are_warned_about():
+    text = """
+Resources:
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: x}}
+  Stage:
+    Type: AWS::ApiGateway::Stage
+    Properties:
+      StageName: dev
+      RestApiId: !Ref Api
+      Variables: {ok: fine-1.2, bad-name: x, spaced: "a b", region: !Sub "${AWS::Region}", unresolved: !Sub "${Nope}"}
+"""
+    warnings = [w for w in load_text(text, "t.yaml").warnings if w.startswith("stage dev")]
+    assert warnings == ["stage dev.bad-name: a stage variable name is at most 64 letters, digits and '_'",
+                        "stage dev.spaced: a stage variable value is 1 to 512 of A-Z a-z 0-9 - . _ ~ : / ? # & = , "
+                        "(API Gateway refuses 'a b')"]
+
+
+def test_stage_variables_given_to_the_gateway_are_checked_too():
+    from vtl.gateway.gateway import Gateway
+    gateway = Gateway(load(PETSTORE / "openapi.yaml"), stage_variables={"note": "two words"})
+    assert any("note: a stage variable value" in warning for warning in gateway.api.warnings)
+    gateway.close()

@@ -114,6 +114,31 @@ def normalised_enum(value: object, allowed: Iterable[str]) -> object:
 
 STAGE_VARIABLE_REFERENCE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 
+# Stage variables (CreateStage/CreateDeployment docs; quotas page): names of letters, digits
+# and '_', values of [A-Za-z0-9-._~:/?#&=,]+; at most 100 a stage, names of 64 and values of 512
+# characters.
+STAGE_VARIABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
+STAGE_VARIABLE_VALUE = re.compile(r"[A-Za-z0-9\-._~:/?#&=,]+")
+MAX_STAGE_VARIABLES, MAX_STAGE_VARIABLE_NAME, MAX_STAGE_VARIABLE_VALUE = 100, 64, 512
+
+
+def stage_variable_problems(variables: Mapping[str, str], where: str) -> list[str]:
+    """What API Gateway would refuse in a stage's variables (a value still holding an
+    unresolved ``${...}`` of the definition is left alone)."""
+    problems = []
+    if len(variables) > MAX_STAGE_VARIABLES:
+        problems.append(f"{where}: {len(variables)} stage variables; a stage holds at most {MAX_STAGE_VARIABLES}")
+    for name, value in variables.items():
+        if not STAGE_VARIABLE_NAME.fullmatch(name) or len(name) > MAX_STAGE_VARIABLE_NAME:
+            problems.append(f"{where}.{name}: a stage variable name is at most {MAX_STAGE_VARIABLE_NAME} letters, "
+                            f"digits and '_'")
+        if "${" in value:
+            continue
+        if not STAGE_VARIABLE_VALUE.fullmatch(value) or len(value) > MAX_STAGE_VARIABLE_VALUE:
+            problems.append(f"{where}.{name}: a stage variable value is 1 to {MAX_STAGE_VARIABLE_VALUE} of "
+                            f"A-Z a-z 0-9 - . _ ~ : / ? # & = , (API Gateway refuses {value[:40]!r})")
+    return problems
+
 
 def without_stage_variables(text: str, stand_in: str = "stagevariable") -> str:
     """Stage variables may stand for parts of URIs, ARNs and VPC link ids; check the rest."""

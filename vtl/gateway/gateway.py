@@ -52,6 +52,8 @@ class Gateway:
         stage_definition = api.stage(stage or self.config.stage)
         self.stage = stage_definition.name
         self.stage_variables = {**stage_definition.variables, **self.config.stage_variables, **(stage_variables or {})}
+        self.api.warnings.extend(problem for problem in rules.stage_variable_problems(
+            self.stage_variables, f"stage {self.stage}") if problem not in self.api.warnings)
         self.functions = Functions(self.config.functions, self.config.base_dir)
         try:
             self.connections: dict[str, Connection] = load_connections(self.config.connections)

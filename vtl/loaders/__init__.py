@@ -27,7 +27,7 @@ def load(path: str | Path) -> Api:
         tf_files = sorted(path.glob("*.tf"))
         if tf_files:
             from .terraform import load_terraform_files
-            return load_terraform_files(tf_files, str(path))
+            return _with_stage_warnings(load_terraform_files(tf_files, str(path)))
         raise LoaderError(str(path), "", "a directory is read as Terraform, and this one has no .tf file")
     try:
         text = path.read_text(encoding="utf-8")
@@ -39,6 +39,17 @@ def load(path: str | Path) -> Api:
 def load_text(text: str, file: str = "<text>") -> Api:
     """Read a definition given as text; ``file`` names it in messages (its suffix ``.tf``
     chooses Terraform)."""
+    return _with_stage_warnings(_load_text(text, file))
+
+
+def _with_stage_warnings(api: Api) -> Api:
+    from ..apigw.model_rules import stage_variable_problems
+    for stage in api.stages.values():
+        api.warnings.extend(stage_variable_problems(stage.variables, f"stage {stage.name}"))
+    return api
+
+
+def _load_text(text: str, file: str) -> Api:
     if file.endswith(".tf") or (_looks_like_hcl(text) and not text.lstrip().startswith(("{", "["))):
         from .terraform import load_terraform_files
         return load_terraform_files([(file, text)], file)
@@ -52,7 +63,7 @@ def load_text(text: str, file: str = "<text>") -> Api:
         return awscli.load_aws_cli(document, file)
     if isinstance(document, dict) and isinstance(document.get("body"), (dict, str)):
         body = document["body"]  # get-export --output json writes {"body": ...} in some tools
-        return load_text(body if isinstance(body, str) else json.dumps(body), file)
+        return _load_text(body if isinstance(body, str) else json.dumps(body), file)
     raise LoaderError(file, "(top)", "not a definition vtl knows: expected OpenAPI (openapi/swagger), "
                                      "a CloudFormation/SAM template (Resources), AWS CLI JSON "
                                      "(get-integration, put-integration input, get-resources) or "

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import nodes as n
-from ..apigw.model_rules import MAX_TEMPLATE_BYTES, template_size
+from ..apigw.model_rules import MAX_TEMPLATE_BYTES, stage_variable_problems, template_size
 from ..errors import VTLError, VTLSyntaxError
 from ..nodes import walk
 
@@ -317,7 +317,8 @@ def lint_definition(path: Path) -> list[Problem]:
     except LoaderError as error:
         raise LintError(str(error)) from None
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(str(path), 1, 1, "stage-variable", message) for stage in api.stages.values()
+                               for message in stage_variable_problems(stage.variables, f"stage {stage.name}")]
     for resource_path, method in api.methods():
         integration = method.integration
         if integration is None:
