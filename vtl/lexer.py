@@ -39,6 +39,7 @@ DOLLAR_RUN = re.compile(r"(?:\\*\$!?|#(?=[$ \t]))*")
 ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|end)(?![a-zA-Z0-9_])|\*)"
                             r"|[ \t]*#(?:set|\{set\})(?=[ \t\r\n]*\()")
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
+PLAIN_DOLLAR_RUN = re.compile(r"(?:\$!?)+")
 # '{' + a name or '$name' after a reference: Velocity's Reference production starting at that '{'.
 CURLY_AFTER_REFERENCE = re.compile(r"\{(?:\\*\$!?)?[a-zA-Z_][a-zA-Z0-9_-]*")
 PLAIN_TEXT = re.compile(r"[^$#\\]+")
@@ -454,6 +455,12 @@ class Scanner:
             return True
         word = HASH_WORD.match(self.source, following)
         if word and following > at:
+            paren = self.paren_after(word.end()) if PLAIN_DOLLAR_RUN.fullmatch(self.source, at, following) else None
+            if paren is not None:
+                # A directive call Velocity does not recognise: printed as written, its arguments
+                # parsed but not evaluated (no macro can be named '$#word').
+                self.directive_with_arguments("MACRO_CALL", word.end(), paren)
+                return True
             self.add_text(word.end() - at)
             return True
         return False

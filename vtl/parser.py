@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - another Lark: Lark's own loop only
 
 from . import nodes as n
 from .errors import VTLSyntaxError
-from .lexer import Scanner, Token, VTLLexer, make_token
+from .lexer import LINE_END_AFTER_DIRECTIVE, Scanner, Token, VTLLexer, make_token
 
 GRAMMAR_FILE = "vtl.lark"
 
@@ -542,6 +542,8 @@ class ASTBuilder(Transformer):
         sources = tuple("" if isinstance(item, (n.IntegerLiteral, n.FloatLiteral, n.BooleanLiteral)) else item.source
                         for item in arguments)
         end_pos = (block_end or close).end_pos
+        if line_end := LINE_END_AFTER_DIRECTIVE.match(self.source, end_pos):
+            end_pos = line_end.end()  # a call of no macro prints the line end its ')' swallowed
         name = keyword.value.lstrip("#@{").rstrip("}")
         return n.MacroCall(_span(keyword), name, arguments, sources, body, self.source[keyword.start_pos:end_pos])
 
