@@ -130,31 +130,28 @@ _JSON_BLANKS = re.compile(r"[ \t\n\r]*")
 def _parse_strict(text: str) -> Any:
     if "\x7f" in text or (not text.isascii() and _RAW_SURROGATE.search(text)):
         return _NOT_STRICT
-    if not has_number_run(text, _BIG_NUMBER_LENGTH):
-        try:
-            document = orjson.loads(text)
-        except orjson.JSONDecodeError:  # NaN, 1e400, an escaped lone surrogate, too deep, not JSON
-            pass
-        else:
-            kind = type(document)
-            if kind is dict or kind is list:
-                try:
-                    return as_json_smart(document, MAX_DEPTH)
-                except ValueError:  # deeper than json-smart's limit
-                    return _NOT_STRICT
-            return document
     try:
-        # JSONDecoder.decode without its Python wrapper: the C scanner, then only blanks may follow.
-        start = _JSON_BLANKS.match(text).end() if text and text[0] in " \t\n\r" else 0
-        document, end = _SCAN_ONCE(text, start)
-        if end != len(text) and _JSON_BLANKS.match(text, end).end() != len(text):
-            return _NOT_STRICT
+        document = _decode_strict(text)
         kind = type(document)
         if kind is dict or kind is list:
             # Lists become JsonArray; deeper than json-smart's limit (ValueError) is not strict.
             return as_json_smart(document, MAX_DEPTH)
     except (StopIteration, ValueError, RecursionError, _NotStrict):  # no value; JSONDecodeError, a long int
         return _NOT_STRICT
+    return document
+
+
+def _decode_strict(text: str) -> Any:
+    if not has_number_run(text, _BIG_NUMBER_LENGTH):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:  # NaN, 1e400, an escaped lone surrogate, too deep: Python's decoder
+            pass
+    # JSONDecoder.decode without its Python wrapper: the C scanner, then only blanks may follow.
+    start = _JSON_BLANKS.match(text).end() if text and text[0] in " \t\n\r" else 0
+    document, end = _SCAN_ONCE(text, start)
+    if end != len(text) and _JSON_BLANKS.match(text, end).end() != len(text):
+        raise _NotStrict("data after the value")
     return document
 
 
