@@ -19,7 +19,7 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "7"
+CODEGEN_VERSION = "8"
 
 
 class GeneratedModule:
@@ -370,7 +370,10 @@ class CodeGenerator:
             body = self.fresh("block")
             self.function(f"def {body}(state, write, arguments):", node.body, self.current.parameters,
                           self.current.in_macro)
-        self.emit(f"call_macro(state, write, {node.name!r}, ({arguments}), {body}, {node.source!r}, arguments)", node.span)
+        words = tuple(argument.name for argument in node.arguments if type(argument) is n.Word)
+        extra = f", {words!r}" if words else ""  # word arguments: what a macro that exists refuses
+        self.emit(f"call_macro(state, write, {node.name!r}, ({arguments}), {body}, {node.source!r}, arguments{extra})",
+                  node.span)
 
     def visit_DefineDirective(self, node: n.DefineDirective) -> None:
         function = self.fresh("block")

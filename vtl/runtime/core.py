@@ -378,11 +378,13 @@ def macro_parameter_source(arguments: dict, name: str, own_source: str) -> str:
 
 
 def call_macro(state: RenderState, write: Callable[[str], Any], name: str, arguments: tuple,
-               body: Callable | None, source: str, caller_arguments: dict | None) -> None:
+               body: Callable | None, source: str, caller_arguments: dict | None, words: tuple = ()) -> None:
     macro = state.macros.get(name)
     if macro is None:
         write(source)  # no such macro: Velocity prints the call as written
         return
+    if words:  # Velocity checks this when it reads the template (TemplateInitException)
+        raise VTLRuntimeError(f"Invalid arg '{words[0]}' in macro #{name}")
     function, parameters = macro
     bound = {parameter: argument for parameter, argument in zip(parameters, arguments)}
     if body is not None:
