@@ -443,6 +443,9 @@ class Scanner:
         if hash_form:
             # The run and the blanks before a #set are dropped; the directive is lexed next.
             # (Blanks before the run are a text token: #set does not eat them.)
+            if "#$" in self.source[at:following] and \
+                    not hash_form.group().lstrip(" \t").startswith(("#*", "#set", "#{set}")):
+                self.pre_directive = True  # '#$#if(…)', '#$#end': PRE_DIRECTIVE stays, as after '#$ref'
             self.mark_token_boundary()
             self.advance(self.source.index("#", following) - at)
             return True
@@ -621,10 +624,9 @@ class Scanner:
         after_reference = self.after_reference_state()
         if name == "set":
             if self.pre_directive and not after_reference:
-                # PRE_DIRECTIVE reads '#set' as a pluggable directive's name: '=' is an error.
-                self.flush_text()
-                self.pos = paren
-                raise self.error("Encountered '#set' where Velocity's lexer is still after '#$reference'")
+                # PRE_DIRECTIVE reads '#set' as a pluggable directive's name: a call of no macro
+                # (printed as written; '=' in it is a parse error).
+                return self.macro_call(name, end, "MACRO_CALL")
             self.drop_indentation_before_set()
         self.directive_with_arguments(ARGUMENT_DIRECTIVES[name], end, paren)
         if after_reference and name == "set":
