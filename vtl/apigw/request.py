@@ -55,10 +55,8 @@ class Request:
         return self.body.decode("utf-8", "replace")
 
     def header(self, name: str) -> str | None:
-        """Last value of a header, name matched case-insensitively (HTTP semantics).
-
-        ``name`` is ASCII (every caller passes a literal like "Accept"), so a match has its length.
-        """
+        """Last value of a header, name matched case-insensitively (HTTP semantics): the last of
+        header_values, found from the end (every request asks for its User-Agent)."""
         wanted, size = name.lower(), len(name)
         headers = self.headers
         for key in reversed(headers):
@@ -69,10 +67,15 @@ class Request:
     def header_list(self, name: str) -> str | None:
         """All values of a header, every line in order, as one comma-separated list (HTTP's
         combined form): where the first of a list counts (Accept), the first line's first."""
-        wanted, size = name.lower(), len(name)
-        values = [value for key, found in self.headers.items() if len(key) == size and key.lower() == wanted
-                  for value in found]
+        values = self.header_values(name)
         return ", ".join(values) if values else None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header, lines in order. ``name`` is ASCII (callers pass literals
+        like "Accept"), so a match has its length."""
+        wanted, size = name.lower(), len(name)
+        return [value for key, found in self.headers.items() if len(key) == size and key.lower() == wanted
+                for value in found]
 
 
 def multi_values(raw: Mapping[str, Any] | None, name: str = "headers") -> MultiValues:

@@ -421,7 +421,6 @@ GENERATED_CODE_NAMES = {
     "less_or_equal": less_or_equal, "greater_or_equal": greater_or_equal,
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
     "make_range": make_range, "start_loop": start_loop, "loop_items": loop_items, "LoopOutput": LoopOutput,
-    "ForeachState": ForeachState,
     "save_variables": save_variables, "restore_variables": restore_variables,
     "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
     "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
