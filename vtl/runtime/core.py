@@ -60,6 +60,8 @@ def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: s
 
 def get_index(target: Any, key: Any) -> Any:
     """``$target[key]``: list index (negative counts from the end), Map key, or get(key)."""
+    if isinstance(target, dict):
+        return target.get(key)  # null is a key like any other (Java's HashMap)
     if target is None or key is None:
         return None
     if isinstance(target, list) and type(key) is int:
@@ -68,8 +70,6 @@ def get_index(target: Any, key: Any) -> Any:
         if not 0 <= position < size:
             raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
         return target[position]
-    if isinstance(target, dict):
-        return target.get(key)
     if type(key) is int and key < 0:
         # Velocity counts a negative index from size(); without size() it is an error.
         size = find_and_call(target, "size", ())
@@ -93,6 +93,9 @@ def set_property(target: Any, name: str, value: Any) -> None:
 
 def set_index(target: Any, key: Any, value: Any) -> None:
     """``#set($target[key] = value)``."""
+    if isinstance(target, dict):
+        target[key] = value  # null is a key like any other (Java's HashMap)
+        return
     if target is None or key is None:
         return
     if isinstance(target, list) and type(key) is int:
@@ -101,8 +104,6 @@ def set_index(target: Any, key: Any, value: Any) -> None:
         if not 0 <= position < size:
             raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
         target[position] = value
-    elif isinstance(target, dict):
-        target[key] = value
     else:
         find_and_call(target, "set", (key, value))
 
