@@ -41,10 +41,12 @@ ABSORBING_FORM = re.compile(r"#(?:\{(?:if|elseif|else|end)\}|(?:if|elseif|else|e
 HASH_WORD = re.compile(r"#\{?[a-zA-Z_][a-zA-Z0-9_]*\}?")
 PLAIN_DOLLAR_RUN = re.compile(r"(?:\$!?)+")
 # '{' + a name or '$name' after a reference: Velocity's Reference production starting at that '{'.
-CURLY_AFTER_REFERENCE = re.compile(r"\{(?:\\*\$!?)?[a-zA-Z_][a-zA-Z0-9_-]*")
+CURLY_AFTER_REFERENCE = re.compile(r"(\{+)(?:\\*\$!?)*[a-zA-Z_][a-zA-Z0-9_-]*")
 PLAIN_TEXT = re.compile(r"[^$#\\]+")
-REFERENCE_START = re.compile(r"\$!?\{?[a-zA-Z_]")
-REFERENCE_HEAD = re.compile(r"(\$!?\{?)([a-zA-Z_][a-zA-Z0-9_-]*)")
+# Velocity's braced reference also takes '$', '$!' and backslashes before its name ('${$a}',
+# '${\\$a}'): no variable has that name, so it reads as null everywhere and prints as written.
+REFERENCE_START = re.compile(r"\$!?(?:\{(?:\\*\$!?)*)?[a-zA-Z_]")
+REFERENCE_HEAD = re.compile(r"(\$!?\{?)((?<=\{)(?:\\*\$!?)*[a-zA-Z_][a-zA-Z0-9_-]*|[a-zA-Z_][a-zA-Z0-9_-]*)")
 # '$name' and properties, up to a method call (a name then '(' and anything) or else.
 SIMPLE_REFERENCE = re.compile(r"\$!?[a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z][a-zA-Z0-9_-]*(?![a-zA-Z0-9_-]|\((?s:.)))*")
 METHOD_AHEAD = re.compile(r"\.[a-zA-Z][a-zA-Z0-9_-]*\((?s:.)")
@@ -448,6 +450,10 @@ class Scanner:
                 self.pre_directive = True  # '#$#if(…)', '#$#end': PRE_DIRECTIVE stays, as after '#$ref'
             self.mark_token_boundary()
             self.advance(self.source.index("#", following) - at)
+            if "#" not in self.source[at:following] and hash_form.group().lstrip(" \t").startswith(("#set", "#{set}")):
+                # The '$' pushed a reference's state and SET_DIRECTIVE returns to it: after the
+                # ')' a name is an identifier token and '{$name}' reads as after a reference.
+                self.reference_end, self.reference_modifier = self.pos, False
             return True
         if self.source.startswith("#[[", following) and following > at:
             # Before a literal block the run vanishes and the block shows a '[' per character.
@@ -809,27 +815,30 @@ class Scanner:
                 del self.out[mark:]
             if not source.startswith("}", self.pos):
                 raise self.error("Encountered text after '$reference{': expected '}'")
-            self.out.append(make_token("TEXT", "{", start, start + 1, self))
+            braces = match.group(1)  # every '{' prints ('$a{{b}' is '{{')
+            self.out.append(make_token("TEXT", braces, start, start + len(braces), self))
             self.pos += 1
             if self.modifiers_left:  # the '}' pops into the REFMODIFIER left under the reference
                 self.modifiers_left -= 1
                 self.expose_modifier()
                 return
-        elif source.startswith("{", self.pos) and BLANKS_THEN_SET.match(source, self.pos + 1):
-            # '{' keeps the reference's state: SET_DIRECTIVE there eats the blanks before it
-            self.add_text(1)
-            self.mark_token_boundary()
-            self.reference_end = self.pos
-            return
-        elif source.startswith("{[", self.pos):  # '{' keeps the state: '[' is an index there
-            self.pos += 1
-            raise self.error("Encountered '[' (an index) after '$reference{'")
-        elif source.startswith("{#", self.pos):
-            # a '{' token keeps the reference's state for what follows
-            self.add_text(1)
-            self.reference_end = self.pos
-            self.after_reference(modifier)
-            return
+        elif source.startswith("{", self.pos):
+            # '{' tokens keep the reference's state for what follows them
+            braces = len(source) - len(source[self.pos:].lstrip("{")) - self.pos
+            after = self.pos + braces
+            if BLANKS_THEN_SET.match(source, after):  # SET_DIRECTIVE there eats the blanks before it
+                self.add_text(braces)
+                self.mark_token_boundary()
+                self.reference_end = self.pos
+                return
+            if source.startswith("[", after):  # an index there
+                self.pos = after
+                raise self.error("Encountered '[' (an index) after '$reference{'")
+            if source.startswith("#", after):
+                self.add_text(braces)
+                self.reference_end = self.pos
+                self.after_reference(modifier)
+                return
         if self.source.startswith("}", self.pos):  # a '}' after a reference is a token of its own
             self.add_text(1)
             self.mark_token_boundary()
