@@ -49,10 +49,16 @@ def string_literal(inner):
 @st.composite
 def references(draw, depth=0):
     name = draw(identifiers)
-    parts = draw(st.lists(st.one_of(
-        st.sampled_from([".a", ".b", ".c", ".d", ".size()", ".isEmpty()", ".get(0)", ".toString()", "[0]", "[-1]",
-                         "[1]", ".keySet()", ".length()", ".toUpperCase()", ".trim()", ".class.simpleName"]),
-    ), max_size=2 if depth == 0 else 1))
+    part = st.sampled_from([".a", ".b", ".c", ".d", ".size()", ".isEmpty()", ".get(0)", ".toString()", "[0]", "[-1]",
+                            "[1]", ".keySet()", ".length()", ".toUpperCase()", ".trim()", ".class.simpleName"])
+    if depth == 0:  # calls with an argument: a literal or a plain reference (Java overloads, nulls)
+        argument = st.one_of(small_ints, floats, st.sampled_from(["'a'", "'k-k'", "''", "$nope", "$n", "$s", "$d",
+                                                                  "true", "[1]"]))
+        method = st.sampled_from([".get", ".contains", ".containsKey", ".indexOf", ".equals", ".substring",
+                                  ".startsWith", ".concat", ".put", ".add", ".remove", ".charAt", ".compareTo"])
+        part = st.one_of(part, st.tuples(method, argument).map(lambda p: f"{p[0]}({p[1]})"),
+                         argument.map(lambda a: f"[{a}]"))
+    parts = draw(st.lists(part, max_size=2 if depth == 0 else 1))
     quiet = draw(st.sampled_from(["", "", "!"]))
     braced = draw(st.booleans())
     body = name + "".join(parts)
@@ -84,6 +90,8 @@ def statements(max_depth=2):
         st.tuples(identifiers, expressions(1)).map(lambda p: f"#set(${p[0]} = {p[1]})"),
         st.tuples(st.sampled_from(["", " ", "\n"]), identifiers, expressions(1)).map(
             lambda p: f"{p[0]}#set(${p[1]} = {p[2]})\n"),
+        st.tuples(identifiers, st.sampled_from(["[0]", "['k']", "[$nope]", "[$n]", ".a", "[-1]"]), expressions(0)).map(
+            lambda p: f"#set(${p[0]}{p[1]} = {p[2]})"),
         st.sampled_from(["## note\n", "#* c *#", "#[[ $raw ]]#", "\\$s", "\\\\$s", "\\$nope", "#break", "$velocityCount"]),
     )
     if max_depth == 0:

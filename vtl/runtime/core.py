@@ -15,6 +15,7 @@ from .._native import count_steps
 from ..speedups import (LoopOutput, call_method, call_method0, call_method1,  # the chosen twins
                         get_property, loop_items, render_plan, start_loop, text_or_empty, text_or_source)
 from .objects import MAP_TYPES, NO_SUCH_METHOD, JavaObject, find_and_call
+from .methods import java_map_get, java_map_put
 from .values import class_of, java_equals, to_java_string
 
 # ----- control flow -------------------------------------------------------------------
@@ -59,26 +60,43 @@ def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: s
 
 
 def get_index(target: Any, key: Any) -> Any:
-    """``$target[key]``: list index (negative counts from the end), Map key, or get(key)."""
-    if isinstance(target, dict):
-        return target.get(key)  # null is a key like any other (Java's HashMap)
-    if target is None or key is None:
+    """``$target[key]``: a List's get(int), a Map's get(key), or the target's own get(key)."""
+    if target is None:
         return None
-    if isinstance(target, list) and type(key) is int:
-        size = len(target)
-        position = key + size if key < 0 else key
-        if not 0 <= position < size:
-            raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
-        return target[position]
-    if type(key) is int and key < 0:
-        # Velocity counts a negative index from size(); without size() it is an error.
-        size = find_and_call(target, "size", ())
-        if size is NO_SUCH_METHOD:
-            raise VTLRuntimeError(f"A 'size()' method required for negative value {key} does not exist "
-                                  f"for class '{class_of(target).name}'")
-        key += size
+    key = _from_size(target, key)
+    if isinstance(target, dict):
+        return target.get(key) if type(key) is str else java_map_get(target, key)
+    if isinstance(target, list):
+        return target[_list_position(target, key)] if _is_java_int(key) else None  # get(int) takes no Long
+    if key is None:
+        return None
     result = find_and_call(target, "get", (key,))
     return None if result is NO_SUCH_METHOD else result
+
+
+def _is_java_int(key: Any) -> bool:
+    return type(key) is int and -2**31 <= key < 2**31
+
+
+def _from_size(target: Any, key: Any) -> Any:
+    """Velocity's ASTIndex counts an Integer below 0 from the target's size(), maps included;
+    a target without size() is an error."""
+    if not (type(key) is int and -2**31 <= key < 0):
+        return key
+    if isinstance(target, (list, dict)):
+        return key + len(target)
+    size = find_and_call(target, "size", ())
+    if size is NO_SUCH_METHOD:
+        raise VTLRuntimeError(f"A 'size()' method required for negative value {key} does not exist "
+                              f"for class '{class_of(target).name}'")
+    return key + size
+
+
+def _list_position(target: list, position: int) -> int:
+    if not 0 <= position < len(target):
+        raise JavaException("java.lang.IndexOutOfBoundsException",
+                            f"Index {position} out of bounds for length {len(target)}")
+    return position
 
 
 def set_property(target: Any, name: str, value: Any) -> None:
@@ -92,19 +110,16 @@ def set_property(target: Any, name: str, value: Any) -> None:
 
 
 def set_index(target: Any, key: Any, value: Any) -> None:
-    """``#set($target[key] = value)``."""
+    """``#set($target[key] = value)``: a List's set(int, value), a Map's put, or set(key, value)."""
+    if target is None:
+        return
+    key = _from_size(target, key)
     if isinstance(target, dict):
-        target[key] = value  # null is a key like any other (Java's HashMap)
-        return
-    if target is None or key is None:
-        return
-    if isinstance(target, list) and type(key) is int:
-        size = len(target)
-        position = key + size if key < 0 else key
-        if not 0 <= position < size:
-            raise JavaException("java.lang.IndexOutOfBoundsException", f"Index: {key}, Size: {size}")
-        target[position] = value
-    else:
+        java_map_put(target, key, value)
+    elif isinstance(target, list):
+        if _is_java_int(key):
+            target[_list_position(target, key)] = value
+    elif key is not None:
         find_and_call(target, "set", (key, value))
 
 

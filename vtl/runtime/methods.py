@@ -1332,8 +1332,9 @@ def _m_contains_value(mapping: dict, value: Any) -> bool:
     return _index_of_object(list(mapping.values()), value) >= 0
 
 
-def _m_put(mapping: dict, key: Any, value: Any) -> Any:
-    """Returns the previous value, or null for a new key."""
+def java_map_put(mapping: dict, key: Any, value: Any) -> Any:
+    """Map.put(key, value), keys matched with Java's equals(); returns the previous value, or
+    null for a new key."""
     stored = _find_key(mapping, key)
     if stored is _ABSENT:
         mapping[key] = value
@@ -1357,7 +1358,7 @@ def _m_put_if_absent(mapping: dict, key: Any, value: Any) -> Any:
 def _m_put_all(mapping: dict, other: Any) -> str:
     other = _map_arg(other, 'Cannot invoke "java.util.Map.size()" because "m" is null')
     for key, value in list(other.items()):
-        _m_put(mapping, key, value)
+        java_map_put(mapping, key, value)
     return VOID
 
 
@@ -1509,7 +1510,7 @@ register_methods(MapView, {
 
 _MAP_METHODS: dict[str, Any] = {
     "get": map_get, "getOrDefault": _m_get_or_default, "containsKey": _m_contains_key,
-    "containsValue": _m_contains_value, "put": _m_put, "putIfAbsent": _m_put_if_absent, "putAll": _m_put_all,
+    "containsValue": _m_contains_value, "put": java_map_put, "putIfAbsent": _m_put_if_absent, "putAll": _m_put_all,
     "remove": _m_remove, "replace": _m_replace, "size": _m_size, "isEmpty": _m_is_empty, "clear": _m_clear,
     "keySet": _m_key_set, "values": _m_values, "entrySet": _m_entry_set,
 }
