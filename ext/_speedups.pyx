@@ -54,7 +54,7 @@ cdef inline int _enter(const char *where) except -1:
     return 0
 
 #: Must equal vtl._native.API_VERSION, or vtl.speedups ignores this build as stale.
-API_VERSION = 8
+API_VERSION = 9
 
 cdef extern from *:
     """
@@ -2178,7 +2178,7 @@ cpdef iteration_items(value, limit=None):
     elif isinstance(value, dict):
         items = list((<dict>value).values())
     elif type(value) is _map_view:  # keySet(), values(), entrySet(): MapView.iteration_items without the call
-        items = list(value.items)
+        items = value.items  # a new list
     elif isinstance(value, JavaObject):
         walk = getattr(value, "iteration_items", None)
         if not walk:
@@ -2189,9 +2189,15 @@ cpdef iteration_items(value, limit=None):
     return items if limit is None or len(items) <= limit else items[:limit]
 
 
-def check_unmodified(source, Py_ssize_t count, limit=None):
-    if (isinstance(source, list) or isinstance(source, dict)) and len(source) != count and count != limit:
-        _native.check_unmodified(source, count, limit)  # its error, worded once
+cdef object _fail_fast_backing(object source):
+    """_native.fail_fast_backing (iteration_items has set _map_view)."""
+    if isinstance(source, list) or isinstance(source, dict):
+        return source
+    return source.mapping if type(source) is _map_view else None
+
+
+def walk_ends(backing, Py_ssize_t size, Py_ssize_t cursor):
+    return len(backing) != size and _native.walk_ends(backing, size, cursor)  # its rule and error, once
 
 
 cdef Py_ssize_t LOOP_CHUNK = _native.LOOP_CHUNK
@@ -2215,9 +2221,9 @@ cdef class _LoopItems:
     """loop_items' iterator: one C call per turn where enumerate() and the generated
     code's bookkeeping took several."""
     cdef list items
-    cdef object state, source, limit
+    cdef object state, backing
     cdef LoopOutput output
-    cdef Py_ssize_t index, size
+    cdef Py_ssize_t index, size, backing_size, limit  # limit: -1 for none
     cdef bint tracked
 
     def __iter__(self):
@@ -2230,9 +2236,13 @@ cdef class _LoopItems:
             self.output.write("".join(parts))
             del parts[:]
         self.index += 1
-        if self.index >= self.size:
-            if self.index == self.size:
-                check_unmodified(self.source, self.size, self.limit)
+        if self.index > self.size:
+            raise StopIteration
+        if self.backing is not None and self.index > 0 and self.index != self.limit \
+                and len(self.backing) != self.backing_size \
+                and _native.walk_ends(self.backing, self.backing_size, self.index):
+            raise StopIteration
+        if self.index == self.size:
             raise StopIteration
         _turns += 1
         if (_turns & TURNS_MASK) == 0:
@@ -2257,21 +2267,24 @@ def start_loop(source, parent, limit, bint tracked=True):
     _turns += 1
     if (_turns & TURNS_MASK) == 0:
         _check_render_time()
+    walk = items, _fail_fast_backing(source), limit
     if not tracked:
-        return items, source, limit
+        return walk
     if _ForeachState is None:
         from vtl.runtime.core import ForeachState
         _ForeachState = ForeachState
     state = _ForeachState(len(items), parent)
-    state.walk = (items, source, limit)
+    state.walk = walk
     return state
 
 
 def loop_items(loop, LoopOutput output not None, bint tracked=True):
     cdef _LoopItems walk = _LoopItems.__new__(_LoopItems)
-    items, walk.source, walk.limit = loop.walk if tracked else loop
+    items, walk.backing, limit = loop.walk if tracked else loop
     walk.items = items if type(items) is list else list(items)
     walk.size = len(walk.items)
+    walk.backing_size = -1 if walk.backing is None else len(walk.backing)
+    walk.limit = -1 if limit is None else limit
     walk.index = -1
     walk.state, walk.output, walk.tracked = loop, output, tracked
     return walk

@@ -56,7 +56,10 @@ def references(draw, depth=0):
                                                                   "true", "[1]"]))
         method = st.sampled_from([".get", ".contains", ".containsKey", ".indexOf", ".equals", ".substring",
                                   ".startsWith", ".concat", ".put", ".add", ".remove", ".charAt", ".compareTo"])
+        method2 = st.sampled_from([".substring", ".replace", ".put", ".indexOf", ".subList", ".getOrDefault",
+                                   ".add", ".set", ".split", ".replaceAll", ".equalsIgnoreCase", ".lastIndexOf"])
         part = st.one_of(part, st.tuples(method, argument).map(lambda p: f"{p[0]}({p[1]})"),
+                         st.tuples(method2, argument, argument).map(lambda p: f"{p[0]}({p[1]}, {p[2]})"),
                          argument.map(lambda a: f"[{a}]"))
     parts = draw(st.lists(part, max_size=2 if depth == 0 else 1))
     quiet = draw(st.sampled_from(["", "", "!"]))
@@ -92,7 +95,9 @@ def statements(max_depth=2):
             lambda p: f"{p[0]}#set(${p[1]} = {p[2]})\n"),
         st.tuples(identifiers, st.sampled_from(["[0]", "['k']", "[$nope]", "[$n]", ".a", "[-1]"]), expressions(0)).map(
             lambda p: f"#set(${p[0]}{p[1]} = {p[2]})"),
-        st.sampled_from(["## note\n", "#* c *#", "#[[ $raw ]]#", "\\$s", "\\\\$s", "\\$nope", "#break", "$velocityCount"]),
+        st.sampled_from(["## note\n", "#* c *#", "#[[ $raw ]]#", "\\$s", "\\\\$s", "\\$nope", "#break", "$velocityCount",
+                         "#evaluate('$s')", '#evaluate("#set($x = 1)$x")', "#stop", "$foreach.index", "$foreach.first",
+                         "$foreach.last"]),
     )
     if max_depth == 0:
         return simple
@@ -104,9 +109,13 @@ def statements(max_depth=2):
             lambda p: f"#if({p[0]}){p[1]}{p[2]}#else{p[3]}{p[4]}#end"),
         st.tuples(expressions(1), newline, body, expressions(0), body).map(
             lambda p: f"#if({p[0]}){p[1]}{p[2]}#elseif({p[3]}){p[4]}#end{p[1]}"),
-        st.tuples(identifiers, st.sampled_from(["$l", "$words", "$m", "[1..3]", "$nums", "$s", "$nope", "[]"]), newline, body).map(
+        st.tuples(identifiers, st.sampled_from(["$l", "$words", "$m", "[1..3]", "$nums", "$s", "$nope", "[]",
+                                                "$m.keySet()", "$m.entrySet()", "$m.values()", "$l[4]"]), newline, body).map(
             lambda p: f"#foreach(${p[0]} in {p[1]}){p[2]}{p[3]}$foreach.count/$velocityCount#if($foreach.hasNext),#end#end"),
         st.tuples(body, expressions(0)).map(lambda p: f"#macro(mac $p)[{p[0]}$p]#end#mac({p[1]})"),
+        st.tuples(body, expressions(0), expressions(0)).map(
+            lambda p: f"#macro(mac2 $p $q)[{p[0]}$p|$q]#end#mac2({p[1]} {p[2]})"),
+        st.tuples(identifiers, body).map(lambda p: f"#define(${p[0]}){p[1]}#end${p[0]}"),
     )
 
 

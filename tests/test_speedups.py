@@ -794,13 +794,15 @@ def test_printed_references_and_loop_walks_agree(value):
 
 
 @pytest.mark.parametrize("twin", TWINS)
-def test_check_unmodified(twin):
+def test_walk_ends(twin):
     from vtl.errors import VTLRuntimeError
-    twin.check_unmodified([1, 2], 2)
-    twin.check_unmodified("not a collection", 5)
+    assert twin.walk_ends([1, 2], 2, 1) is False  # unchanged: the walk goes on
+    assert twin.walk_ends([1, 2], 3, 2) is True  # an ArrayList's cursor meets its size now
+    assert twin.walk_ends({"a": 1}, 2, 2) is True  # a HashMap's item before was its last
     with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
-        twin.check_unmodified({"a": 1}, 2)
-    twin.check_unmodified([1, 2, 3, 4], 3, 3)  # cut at the limit: the list is never asked again
+        twin.walk_ends([1, 2, 3], 2, 2)  # grown: Java's next() fails
+    with pytest.raises(VTLRuntimeError, match="ConcurrentModificationException"):
+        twin.walk_ends({"a": 1}, 2, 1)  # a map changed before its last item
 
 
 def _plan_outcome(twin, variables, plan, render):
@@ -895,13 +897,14 @@ def test_loop_items_twins_write_on_and_end_alike(count, pieces, stop, grow, trac
 
 
 @pytest.mark.parametrize("twin", TWINS)
-def test_loop_items_writes_on_every_loop_chunk_pieces_and_checks_the_source_after_the_last(twin):
+def test_loop_items_writes_on_every_loop_chunk_pieces_and_checks_the_source_between_turns(twin):
     indexes, written, ending = walk_loop(twin, 3000, 1)
     assert indexes[:2] == [(0, 0, True), (1, 1, True)] and indexes[-1] == (2999, 2999, False)
     chunk = _native.LOOP_CHUNK + 1
     assert written == [(turn, chunk) for turn in range(chunk - 1, 3000, chunk)] + [(2999, 3000 % chunk)]
-    assert "ConcurrentModificationException" in walk_loop(twin, 10, 1, grow_at=3)[2]
-    assert walk_loop(twin, 10, 1, grow_at=3, stop_at=5)[2] == "done"  # a #break asks for no next item
+    grown = walk_loop(twin, 10, 1, grow_at=3)
+    assert "ConcurrentModificationException" in grown[2] and grown[0][-1][1] == 3  # Java's next() after the change
+    assert walk_loop(twin, 10, 1, grow_at=3, stop_at=3)[2] == "done"  # a #break asks for no next item
     assert walk_loop(twin, 3000, 1, tracked=False)[1] == written  # no $foreach: the same output
 
 

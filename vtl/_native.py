@@ -22,7 +22,7 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
   as written), :func:`text_or_empty` (API Gateway, and ``$!ref``: null prints nothing).
 * Text and references printed in one call (what generated code makes of a run of them outside
   loops and macros): :func:`render_plan`.
-* ``#foreach``'s walk: :func:`iteration_items`, :func:`check_unmodified`.
+* ``#foreach``'s walk: :func:`iteration_items`, :func:`walk_ends`.
 * ``Map.get`` (``$map.get(key)``, the commonest method call): :func:`map_get`.
 * What generated code calls for every reference: :func:`get_property`, :func:`call_method`,
   :func:`call_method0`, :func:`call_method1` (their tables live in :mod:`vtl.runtime.objects`).
@@ -52,12 +52,12 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "jsonpath_select", "jsonpath_read", "java_output_text",
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
-         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "check_unmodified",
+         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "walk_ends",
          "start_loop", "LoopOutput", "loop_items", "last_values", "has_number_run")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
 #: is then ignored rather than trusted.
-API_VERSION = 8
+API_VERSION = 9
 
 _IAE = "java.lang.IllegalArgumentException"
 
@@ -590,13 +590,34 @@ def iteration_items(value: Any, limit: int | None = None) -> list | None:
     return items if limit is None or len(items) <= limit else items[:limit]
 
 
-def check_unmodified(source: Any, count: int, limit: int | None = None) -> None:
-    """After the last item: Java's iterators are fail-fast, so a list or map that changed size
-    while #foreach walked it ends the loop with ConcurrentModificationException. A loop cut at
-    its limit never asks for another item: nothing to check then."""
-    if isinstance(source, (list, dict)) and len(source) != count and count != limit:
-        raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
-                              "walked it")
+_map_view = None
+
+
+def fail_fast_backing(source: Any) -> list | dict | None:
+    """The list or map whose changes a #foreach over ``source`` notices (Java's iterators are
+    fail-fast): the source itself, or the map behind keySet(), values() or entrySet()."""
+    global _map_view
+    if isinstance(source, (list, dict)):
+        return source
+    if _map_view is None:
+        from .runtime.methods import MapView as _map_view  # (methods imports this module)
+    return source.mapping if type(source) is _map_view else None
+
+
+def walk_ends(backing: list | dict, size: int, cursor: int) -> bool:
+    """Before the item at ``cursor`` (after one at least, and not at the loop's limit, where
+    Velocity asks no more): whether Java's iterator over ``backing``, which had ``size`` items
+    when the loop started, ends the walk here. An unchanged one goes on to the end of the items.
+    Changed in size, an ArrayList's ends where the cursor meets its size now and a HashMap's
+    where the item before was its last; anywhere else it fails with
+    ConcurrentModificationException (so does a list longer than the cursor at the end)."""
+    now = len(backing)
+    if now == size:
+        return False
+    if cursor == (now if isinstance(backing, list) else size):
+        return True
+    raise VTLRuntimeError("java.util.ConcurrentModificationException: the collection changed while #foreach "
+                          "walked it")
 
 
 #: Pieces of output the outermost #foreach of a function collects before writing them on as
@@ -673,25 +694,30 @@ def start_loop(source: Any, parent: Any, limit: int | None, tracked: bool = True
     if not items:
         return None
     count_steps(1)
+    walk = items, fail_fast_backing(source), limit
     if not tracked:
-        return items, source, limit
+        return walk
     if _foreach_state is None:
         from .runtime.core import ForeachState
         _foreach_state = ForeachState
     state = _foreach_state(len(items), parent)
-    state.walk = (items, source, limit)
+    state.walk = walk
     return state
 
 
 def loop_items(loop, output: LoopOutput, tracked: bool = True):
     """A #foreach's items (``loop`` is what start_loop gave), one per turn. Before a turn, sets
     $foreach's ``index`` and ``hasNext`` in the state (when ``tracked``: something reads them);
-    after it, writes the output on if LOOP_CHUNK pieces wait; after the last, checks that the
-    source did not change meanwhile (check_unmodified). A #break leaves without the last two."""
-    items, source, limit = loop.walk if tracked else loop
+    after it, writes the output on if LOOP_CHUNK pieces wait. Between turns and after the last,
+    Java's iterator may end the walk or fail if the list or map changed (walk_ends). A #break
+    leaves without those."""
+    items, backing, limit = loop.walk if tracked else loop
     parts = output.parts
     last = len(items) - 1
+    size = -1 if backing is None else len(backing)
     for index, item in enumerate(items):
+        if index and size >= 0 and len(backing) != size and walk_ends(backing, size, index):
+            return
         if tracked:
             loop.index = index
             loop.hasNext = index < last
@@ -702,4 +728,5 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
             output.write("".join(parts))
             parts.clear()
     count_steps(len(items) % TURNS_PER_CHECK)
-    check_unmodified(source, len(items), limit)
+    if size >= 0 and len(items) != limit and len(backing) != size:
+        walk_ends(backing, size, len(items))

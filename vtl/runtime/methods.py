@@ -1408,34 +1408,46 @@ def _m_clear(mapping: dict) -> str:
 
 
 def _m_key_set(mapping: dict) -> "MapView":
-    return MapView(list(mapping), "java.util.LinkedHashMap$LinkedKeySet")
+    return MapView(mapping, list, "java.util.LinkedHashMap$LinkedKeySet")
 
 
 def _m_values(mapping: dict) -> "MapView":
-    return MapView(list(mapping.values()), "java.util.LinkedHashMap$LinkedValues")
+    return MapView(mapping, _values_of, "java.util.LinkedHashMap$LinkedValues")
 
 
 def _m_entry_set(mapping: dict) -> "MapView":
-    return MapView([MapEntry(mapping, key) for key in mapping], "java.util.LinkedHashMap$LinkedEntrySet")
+    return MapView(mapping, _entries_of, "java.util.LinkedHashMap$LinkedEntrySet")
+
+
+def _values_of(mapping: dict) -> list:
+    return list(mapping.values())
+
+
+def _entries_of(mapping: dict) -> list:
+    return [MapEntry(mapping, key) for key in mapping]
 
 
 class MapView(JavaObject):
-    """What keySet(), values() and entrySet() return: a Set or Collection, not a List. It
-    iterates and prints like a list ("[a, b]"), but has no get(int) and no [index], so
-    ``$m.keySet().get(0)`` is "method not found" as in Java. A snapshot, where Java's is a
-    live view of the map."""
+    """What keySet(), values() and entrySet() return: a live view of the map, a Set or
+    Collection, not a List. It iterates and prints like a list ("[a, b]"), but has no get(int)
+    and no [index], so ``$m.keySet().get(0)`` is "method not found" as in Java. A #foreach over
+    it fails as one over the map does when the map changes size meanwhile."""
 
-    __slots__ = ("items", "java_class_name")
+    __slots__ = ("mapping", "read", "java_class_name")
 
-    def __init__(self, items: list, java_class_name: str) -> None:
-        self.items = items
-        self.java_class_name = java_class_name
+    def __init__(self, mapping: dict, read: Callable[[dict], list], java_class_name: str) -> None:
+        self.mapping, self.read, self.java_class_name = mapping, read, java_class_name
+
+    @property
+    def items(self) -> list:
+        """The view's elements now (a new list)."""
+        return self.read(self.mapping)
 
     def java_to_string(self) -> str:
         return to_java_string(self.items)
 
     def iteration_items(self) -> list:
-        return list(self.items)
+        return self.items
 
 
 def _view_contains(view: MapView, item: Any) -> bool:
@@ -1455,7 +1467,7 @@ def _view_equals(view: MapView, other: Any) -> bool:
 
 
 register_methods(MapView, {
-    "size": lambda view: len(view.items), "isEmpty": lambda view: not view.items,
+    "size": lambda view: len(view.mapping), "isEmpty": lambda view: not view.mapping,
     "contains": _view_contains, "containsAll": _view_contains_all, "equals": _view_equals,
     "toString": MapView.java_to_string,
 })
