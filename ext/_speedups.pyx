@@ -753,7 +753,8 @@ cdef int _write_java(object value, list out) except -1:
     elif kind is _JsonArray:  # its java_to_string() is to_json(): written here, with no Python call
         _write_json(value, out)
     elif isinstance(value, _JavaObject):
-        out.append(value.java_to_string())
+        text = value.java_to_string()
+        out.append("null" if text is None else text)  # (a block that gives up: see text_or_source)
     elif isinstance(value, (list, tuple)):
         _enter(b" while converting a list to a Java string")
         try:
@@ -2099,13 +2100,19 @@ def last_values(multi, hidden=None):
 def text_or_source(value, source):
     if value is None:
         return source
-    return value if type(value) is str else to_java_string(value)
+    if type(value) is str:
+        return value
+    text = to_java_string(value)
+    return source if text is None else text
 
 
 def text_or_empty(value, source=""):
     if value is None:
         return ""
-    return value if type(value) is str else to_java_string(value)
+    if type(value) is str:
+        return value
+    text = to_java_string(value)
+    return "" if text is None else text
 
 
 def render_plan(variables, tuple plan, render):

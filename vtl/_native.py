@@ -230,7 +230,8 @@ def to_java_string(value: Any) -> str:
 def _element_string(item: Any, container: Any) -> str:
     if item is container:
         return "(this Collection)" if isinstance(container, list) else "(this Map)"
-    return to_java_string(item)
+    text = to_java_string(item)
+    return "null" if text is None else text  # (a block that gives up: see text_or_source)
 
 
 # --------------------------------------------------------------------------------------------
@@ -510,17 +511,25 @@ def last_values(multi: dict, hidden: frozenset | None = None) -> dict:
 
 
 def text_or_source(value: Any, source: str) -> str:
-    """Velocity's ``$ref``: null prints the reference as written."""
+    """Velocity's ``$ref``: null prints the reference as written, and so does a #define block
+    that gives up (nested in itself too deep: its java_to_string() is None)."""
     if value is None:
         return source
-    return value if type(value) is str else to_java_string(value)
+    if type(value) is str:
+        return value
+    text = to_java_string(value)
+    return source if text is None else text
 
 
 def text_or_empty(value: Any, source: str = "") -> str:
-    """API Gateway's ``$ref`` and everyone's ``$!ref``: null prints nothing."""
+    """API Gateway's ``$ref`` and everyone's ``$!ref``: null prints nothing (nor does a block
+    that gives up)."""
     if value is None:
         return ""
-    return value if type(value) is str else to_java_string(value)
+    if type(value) is str:
+        return value
+    text = to_java_string(value)
+    return "" if text is None else text
 
 
 def render_plan(variables: dict, plan: tuple, render: Any) -> str:

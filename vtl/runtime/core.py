@@ -33,8 +33,11 @@ class StopRendering(Exception):
 
 
 def text_of(value: Any) -> str:
-    """A non-null value as template output."""
-    return value if type(value) is str else to_java_string(value)
+    """A non-null value as template output (Java's toString; "null" for a block that gives up)."""
+    if type(value) is str:
+        return value
+    text = to_java_string(value)
+    return "null" if text is None else text
 
 
 #: ``$!ref`` (null prints nothing) and Velocity's ``$ref`` (null prints the reference as written).
@@ -51,6 +54,10 @@ def render_escaped(value: Any, source: str, backslashes: int, quiet_null_text: s
     prefix = "\\" * (backslashes // 2)
     if backslashes % 2:
         return prefix + source if value is not None else prefix + "\\" + source
+    if type(value) is Block:  # a live one renders itself, the escapes unprinted; given up, it is null
+        value = value.java_to_string()
+        if value is not None:
+            return value
     if value is None:
         return prefix + prefix + quiet_null_text
     return prefix + text_of(value)
@@ -348,22 +355,35 @@ class RenderState:
         self.dialect = dialect
 
 
+#: How deep a #define block renders inside itself (Velocity's directive.define.max.depth).
+DEFINE_MAX_DEPTH = 2
+
+
 class Block(JavaObject):
     """A ``#define`` block or a block macro's ``$bodyContent``: rendered each time it is printed."""
 
-    __slots__ = ("function", "state", "arguments")
+    __slots__ = ("function", "state", "arguments", "max_depth", "depth")
     java_class_name = "org.apache.velocity.runtime.directive.Block$Reference"
 
-    def __init__(self, function: Callable, state: RenderState, arguments: dict | None = None) -> None:
+    def __init__(self, function: Callable, state: RenderState, arguments: dict | None = None,
+                 max_depth: int = DEFINE_MAX_DEPTH) -> None:
         self.function, self.state, self.arguments = function, state, arguments
+        self.max_depth, self.depth = max_depth, 0
 
-    def java_to_string(self) -> str:
+    def java_to_string(self) -> str | None:
+        """The block's output; None when it is already rendering ``max_depth`` times inside itself:
+        Velocity's Block.Reference gives up, and the reference prints as if null."""
+        if self.depth >= self.max_depth:
+            return None
         out: list[str] = []
+        self.depth += 1
         try:
             self.function(self.state, out.append, self.arguments)
         except StopRendering as stop:
             stop.output = "".join(out) + stop.output  # what the block printed before #stop is kept
             raise
+        finally:
+            self.depth -= 1
         return "".join(out)
 
 
@@ -404,7 +424,7 @@ def call_macro(state: RenderState, write: Callable[[str], Any], name: str, argum
     function, parameters = macro
     bound = {parameter: argument for parameter, argument in zip(parameters, arguments)}
     if body is not None:
-        block = Block(body, state, caller_arguments)
+        block = Block(body, state, caller_arguments, state.max_macro_depth)  # (Velocity's BlockMacro)
         bound["bodyContent"] = MacroArgument(lambda: block, "$bodyContent")
     if state.macro_depth >= state.max_macro_depth:
         raise VTLRuntimeError(f"Max calling depth of {state.max_macro_depth} was exceeded in macro '{name}'")
