@@ -70,7 +70,9 @@ def references(draw, depth=0):
 
 def expressions(max_depth=2):
     base = st.one_of(references(), small_ints, floats, st.sampled_from(["true", "false", "[1, 2]", "[1..3]", "[3..1]",
-                                                                         '{"k": 1}', "[]", "{}"]),
+                                                                         '{"k": 1}', "[]", "{}", "[$n..1]",
+                                                                         "[$neg..$nope]", "2147483647",
+                                                                         "9223372036854775807", "-2147483648"]),
                      string_literal(references(depth=1)))
     if max_depth == 0:
         return base
@@ -97,7 +99,7 @@ def statements(max_depth=2):
             lambda p: f"#set(${p[0]}{p[1]} = {p[2]})"),
         st.sampled_from(["## note\n", "#* c *#", "#[[ $raw ]]#", "\\$s", "\\\\$s", "\\$nope", "#break", "$velocityCount",
                          "#evaluate('$s')", '#evaluate("#set($x = 1)$x")', "#stop", "$foreach.index", "$foreach.first",
-                         "$foreach.last"]),
+                         "$foreach.last", "$foreach.parent.count", "$velocityHasNext", "#set($n = $n + 1)"]),
     )
     if max_depth == 0:
         return simple

@@ -19,7 +19,7 @@ from .runtime import core
 from .runtime.core import ForeachState
 
 #: Bump when the shape of generated code changes: it is part of every cache key.
-CODEGEN_VERSION = "8"
+CODEGEN_VERSION = "9"
 
 
 class GeneratedModule:
@@ -256,7 +256,7 @@ class CodeGenerator:
         state, saved, item = self.fresh("loop"), self.fresh("saved"), self.fresh("item")
         target = node.target.name
         loop = _LoopAnalysis(node, self.facts.loops[id(node)], self.blocks_possible, self.current.parameters)
-        in_dict = tuple(name for name in (target, "foreach", "velocityCount") if name in loop.kept_in_dict)
+        in_dict = tuple(name for name in (target, *_LOOP_VARIABLES) if name in loop.kept_in_dict)
         span = node.span
         parent = self.current.bindings.get("foreach", "_get('foreach')") if loop.needs_state else "None"
         # The source in a statement of its own: a method call in it gets a line of its own (see
@@ -290,6 +290,8 @@ class CodeGenerator:
         self.indent += 1
         if "velocityCount" in in_dict:  # before the item: #foreach($velocityCount in …) sees its items
             self.emit(f"v['velocityCount'] = {state}.index + 1", span)
+        if "velocityHasNext" in in_dict:
+            self.emit(f"v['velocityHasNext'] = {state}.hasNext", span)
         if target in in_dict:
             self.emit(f"if {item} is None: v.pop({target!r}, None)", span)
             self.emit(f"else: v[{target!r}] = {item}", span)
@@ -632,8 +634,8 @@ class _TemplateFacts:
 
 
 class _LoopAnalysis:
-    """Which of a #foreach's variables (its item, ``$foreach``, ``$velocityCount``) can live in
-    Python locals instead of the variables dict.
+    """Which of a #foreach's variables (its item, ``$foreach``, ``$velocityCount``,
+    ``$velocityHasNext``) can live in Python locals instead of the variables dict.
 
     The dict is only read by references in the tree and by code out of the tree's sight (see
     ``_BodyFacts``). When the body runs none of the latter and never #sets a variable, the
@@ -646,21 +648,23 @@ class _LoopAnalysis:
                  parameters: frozenset[str]) -> None:
         referenced, assigned = facts.referenced, facts.assigned
         target = node.target.name
-        names = (target, "foreach", "velocityCount")
-        if blocks_possible or facts.hidden_readers or target in ("foreach", "velocityCount") \
+        names = (target, *_LOOP_VARIABLES)
+        if blocks_possible or facts.hidden_readers or target in _LOOP_VARIABLES \
                 or parameters & set(names):
             self.bound: tuple[str, ...] = ()
             self.kept_in_dict = frozenset(names)
             self.needs_state = True
             return
         self.kept_in_dict = frozenset(name for name in names if name in assigned) | (
-            {"velocityCount"} if "velocityCount" in referenced else set())
-        self.needs_state = "foreach" in referenced or "velocityCount" in self.kept_in_dict
+            {"velocityCount", "velocityHasNext"} & referenced)
+        self.needs_state = "foreach" in referenced or bool({"velocityCount", "velocityHasNext"} & self.kept_in_dict)
         self.bound = tuple(name for name in (target, "foreach")
                            if name not in assigned and (name == target or self.needs_state))
 
 
 _HIDDEN_READERS = frozenset({n.MacroCall, n.EvaluateDirective, n.DefineDirective})
+#: What a #foreach sets besides its item ($velocityCount, $velocityHasNext: Velocity 1.7's older names).
+_LOOP_VARIABLES = ("foreach", "velocityCount", "velocityHasNext")
 
 
 def _plain_string(node: n.InterpolatedString) -> bool:
