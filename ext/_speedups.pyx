@@ -2196,11 +2196,21 @@ cpdef iteration_items(value, limit=None):
     return items if limit is None or len(items) <= limit else items[:limit]
 
 
-cdef object _fail_fast_backing(object source):
-    """_native.fail_fast_backing (iteration_items has set _map_view)."""
-    if isinstance(source, list) or isinstance(source, dict):
-        return source
-    return source.mapping if type(source) is _map_view else None
+cdef enum:
+    FROM_ITEMS, FROM_LIST, FROM_MAP  # as _native's
+
+
+cdef tuple _live_walk(object source, list items):
+    """_native.live_walk (iteration_items has set _map_view)."""
+    if isinstance(source, list):
+        return items, source, FROM_LIST
+    if isinstance(source, dict):
+        return list(source)[:len(items)], source, FROM_MAP
+    if type(source) is not _map_view:
+        return items, None, FROM_ITEMS
+    if source.java_class_name.endswith("Values"):
+        return list(source.mapping)[:len(items)], source.mapping, FROM_MAP
+    return items, source.mapping, FROM_ITEMS
 
 
 def walk_ends(backing, Py_ssize_t size, Py_ssize_t cursor):
@@ -2231,6 +2241,7 @@ cdef class _LoopItems:
     cdef object state, backing
     cdef LoopOutput output
     cdef Py_ssize_t index, size, backing_size, limit  # limit: -1 for none
+    cdef int read  # FROM_ITEMS, FROM_LIST, FROM_MAP
     cdef bint tracked
 
     def __iter__(self):
@@ -2257,6 +2268,10 @@ cdef class _LoopItems:
         if self.tracked:
             self.state.index = self.index
             self.state.hasNext = self.index + 1 < self.size
+        if self.read == FROM_LIST:
+            return (<list>self.backing)[self.index]
+        if self.read == FROM_MAP:
+            return (<dict>self.backing).get(self.items[self.index])
         return self.items[self.index]
 
 
@@ -2274,7 +2289,7 @@ def start_loop(source, parent, limit, bint tracked=True):
     _turns += 1
     if (_turns & TURNS_MASK) == 0:
         _check_render_time()
-    walk = items, _fail_fast_backing(source), limit
+    walk = _live_walk(source, items if type(items) is list else list(items)) + (limit,)
     if not tracked:
         return walk
     if _ForeachState is None:
@@ -2287,8 +2302,8 @@ def start_loop(source, parent, limit, bint tracked=True):
 
 def loop_items(loop, LoopOutput output not None, bint tracked=True):
     cdef _LoopItems walk = _LoopItems.__new__(_LoopItems)
-    items, walk.backing, limit = loop.walk if tracked else loop
-    walk.items = items if type(items) is list else list(items)
+    items, walk.backing, walk.read, limit = loop.walk if tracked else loop
+    walk.items = items
     walk.size = len(walk.items)
     walk.backing_size = -1 if walk.backing is None else len(walk.backing)
     walk.limit = -1 if limit is None else limit

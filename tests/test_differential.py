@@ -135,6 +135,8 @@ def oracle_outputs(sources: list[str]) -> list[dict]:
 def _same(expected: dict, actual: dict) -> bool:
     if "error" in expected:
         return "error" in actual
+    if actual.get("error", "").startswith("VTLLimitError"):
+        return True  # vtl's own guards (a huge range, the render clock: docs/limits.md), not Velocity's
     return actual.get("output") == expected.get("output")
 
 

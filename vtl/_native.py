@@ -602,15 +602,28 @@ def iteration_items(value: Any, limit: int | None = None) -> list | None:
 _map_view = None
 
 
-def fail_fast_backing(source: Any) -> list | dict | None:
-    """The list or map whose changes a #foreach over ``source`` notices (Java's iterators are
-    fail-fast): the source itself, or the map behind keySet(), values() or entrySet()."""
+#: Where loop_items reads each turn's item: the items taken when the loop started, the list itself
+#: (Java's iterator reads the element there now: a #set($l[1] = …) ahead of the walk shows), or
+#: the map, by the key taken (the same for a map's values).
+FROM_ITEMS, FROM_LIST, FROM_MAP = 0, 1, 2
+
+
+def live_walk(source: Any, items: list) -> tuple[list, list | dict | None, int]:
+    """What a #foreach over ``source`` walks: (items or keys, backing, where to read). The
+    backing is the list or map whose changes the walk notices (Java's iterators are fail-fast):
+    the source, or the map behind keySet(), values() or entrySet(); None for anything else."""
     global _map_view
-    if isinstance(source, (list, dict)):
-        return source
+    if isinstance(source, list):
+        return items, source, FROM_LIST
+    if isinstance(source, dict):
+        return list(source)[:len(items)], source, FROM_MAP
     if _map_view is None:
         from .runtime.methods import MapView as _map_view  # (methods imports this module)
-    return source.mapping if type(source) is _map_view else None
+    if type(source) is not _map_view:
+        return items, None, FROM_ITEMS
+    if source.java_class_name.endswith("Values"):
+        return list(source.mapping)[:len(items)], source.mapping, FROM_MAP
+    return items, source.mapping, FROM_ITEMS  # keys, and entries (which read the map themselves)
 
 
 def walk_ends(backing: list | dict, size: int, cursor: int) -> bool:
@@ -696,14 +709,14 @@ _foreach_state: Any = None  # vtl.runtime.core.ForeachState (that module imports
 
 def start_loop(source: Any, parent: Any, limit: int | None, tracked: bool = True) -> Any:
     """A #foreach over ``source``: None when there is nothing to walk, else what loop_items walks
-    (the items, their source and the limit), in the loop's $foreach (a ForeachState) when it is
+    (see live_walk, and the limit), in the loop's $foreach (a ForeachState) when it is
     ``tracked``."""
     global _foreach_state
     items = iteration_items(source, limit)
     if not items:
         return None
     count_steps(1)
-    walk = items, fail_fast_backing(source), limit
+    walk = (*live_walk(source, items), limit)
     if not tracked:
         return walk
     if _foreach_state is None:
@@ -720,13 +733,17 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
     after it, writes the output on if LOOP_CHUNK pieces wait. Between turns and after the last,
     Java's iterator may end the walk or fail if the list or map changed (walk_ends). A #break
     leaves without those."""
-    items, backing, limit = loop.walk if tracked else loop
+    items, backing, read, limit = loop.walk if tracked else loop
     parts = output.parts
     last = len(items) - 1
     size = -1 if backing is None else len(backing)
     for index, item in enumerate(items):
         if index and size >= 0 and len(backing) != size and walk_ends(backing, size, index):
             return
+        if read == FROM_LIST:
+            item = backing[index]
+        elif read == FROM_MAP:
+            item = backing.get(item)  # (a key gone with another added: Java would have failed)
         if tracked:
             loop.index = index
             loop.hasNext = index < last
