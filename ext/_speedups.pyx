@@ -2173,44 +2173,47 @@ cdef object _plan_value(object variables, tuple reference):
 # #foreach
 
 cdef object _map_view = None
-
-
-cpdef iteration_items(value, limit=None):
-    global _map_view
-    if _map_view is None:
-        from vtl.runtime.methods import MapView
-        _map_view = MapView
-    if isinstance(value, list):
-        items = list(<list>value)
-    elif isinstance(value, dict):
-        items = list((<dict>value).values())
-    elif type(value) is _map_view:  # keySet(), values(), entrySet(): MapView.iteration_items without the call
-        items = value.items  # a new list
-    elif isinstance(value, JavaObject):
-        walk = getattr(value, "iteration_items", None)
-        if not walk:
-            return None
-        items = walk()
-    else:
-        return None
-    return items if limit is None or len(items) <= limit else items[:limit]
+cdef object _values_of = None
 
 
 cdef enum:
     FROM_ITEMS, FROM_LIST, FROM_MAP  # as _native's
 
 
-cdef tuple _live_walk(object source, list items):
-    """_native.live_walk (iteration_items has set _map_view)."""
-    if isinstance(source, list):
-        return items, source, FROM_LIST
-    if isinstance(source, dict):
-        return list(source)[:len(items)], source, FROM_MAP
-    if type(source) is not _map_view:
-        return items, None, FROM_ITEMS
-    if source.java_class_name.endswith("Values"):
-        return list(source.mapping)[:len(items)], source.mapping, FROM_MAP
-    return items, source.mapping, FROM_ITEMS
+cpdef live_walk(source, limit=None):
+    global _map_view, _values_of
+    cdef object backing = None
+    cdef int read = FROM_ITEMS
+    cdef Py_ssize_t size
+    if _map_view is None:
+        from vtl.runtime.methods import MapView, values_of
+        _map_view, _values_of = MapView, values_of
+    if type(source) is _map_view:  # keySet(), values(), entrySet(): the commonest after lists
+        backing = source.mapping
+        reader = source.read
+        if reader is _values_of:
+            items, read = list(<dict>backing), FROM_MAP
+        else:
+            items = reader(backing)
+    elif isinstance(source, list):
+        items, backing, read = source, source, FROM_LIST
+    elif isinstance(source, dict):
+        items, backing, read = list(<dict>source), source, FROM_MAP
+    elif isinstance(source, JavaObject):
+        walk = getattr(source, "iteration_items", None)
+        if not walk:
+            return None
+        items = walk()
+        if type(items) is not list:
+            items = list(items)
+    else:
+        return None
+    size = len(items)
+    if size == 0:
+        return None
+    if limit is not None and size > <Py_ssize_t>limit:
+        size = <Py_ssize_t>limit
+    return items, backing, read, size, limit
 
 
 def walk_ends(backing, Py_ssize_t size, Py_ssize_t cursor):
@@ -2237,7 +2240,7 @@ cdef class LoopOutput:
 cdef class _LoopItems:
     """loop_items' iterator: one C call per turn where enumerate() and the generated
     code's bookkeeping took several."""
-    cdef list items
+    cdef object items  # a list (the source itself when it is one: maybe a subclass)
     cdef object state, backing
     cdef LoopOutput output
     cdef Py_ssize_t index, size, backing_size, limit  # limit: -1 for none
@@ -2283,28 +2286,25 @@ cdef size_t _turns = 0  # loop turns and starts, across loops and threads (a sam
 
 def start_loop(source, parent, limit, bint tracked=True):
     global _ForeachState, _turns
-    items = iteration_items(source, limit)
-    if not items:
+    walk = live_walk(source, limit)
+    if walk is None:
         return None
     _turns += 1
     if (_turns & TURNS_MASK) == 0:
         _check_render_time()
-    walk = _live_walk(source, items if type(items) is list else list(items)) + (limit,)
     if not tracked:
         return walk
     if _ForeachState is None:
         from vtl.runtime.core import ForeachState
         _ForeachState = ForeachState
-    state = _ForeachState(len(items), parent)
+    state = _ForeachState((<tuple>walk)[3], parent)
     state.walk = walk
     return state
 
 
 def loop_items(loop, LoopOutput output not None, bint tracked=True):
     cdef _LoopItems walk = _LoopItems.__new__(_LoopItems)
-    items, walk.backing, walk.read, limit = loop.walk if tracked else loop
-    walk.items = items
-    walk.size = len(walk.items)
+    walk.items, walk.backing, walk.read, walk.size, limit = loop.walk if tracked else loop
     walk.backing_size = -1 if walk.backing is None else len(walk.backing)
     walk.limit = -1 if limit is None else limit
     walk.index = -1

@@ -22,7 +22,7 @@ The tests run both twins on the same inputs and compare (``tests/test_speedups.p
   as written), :func:`text_or_empty` (API Gateway, and ``$!ref``: null prints nothing).
 * Text and references printed in one call (what generated code makes of a run of them outside
   loops and macros): :func:`render_plan`.
-* ``#foreach``'s walk: :func:`iteration_items`, :func:`walk_ends`.
+* ``#foreach``'s walk: :func:`live_walk`, :func:`walk_ends`.
 * ``Map.get`` (``$map.get(key)``, the commonest method call): :func:`map_get`.
 * What generated code calls for every reference: :func:`get_property`, :func:`call_method`,
   :func:`call_method0`, :func:`call_method1` (their tables live in :mod:`vtl.runtime.objects`).
@@ -52,7 +52,7 @@ NAMES = ("escape_javascript", "url_encode", "url_decode", "base64_encode", "base
          "jsonpath_select", "jsonpath_read", "java_output_text",
          "get_property", "call_method", "call_method0", "call_method1",
          "util_escape_javascript", "util_url_encode", "util_url_decode", "util_base64_encode", "util_base64_decode",
-         "map_get", "text_or_source", "text_or_empty", "render_plan", "iteration_items", "walk_ends",
+         "map_get", "text_or_source", "text_or_empty", "render_plan", "live_walk", "walk_ends",
          "start_loop", "LoopOutput", "loop_items", "last_values", "has_number_run")
 
 #: Bumped when a helper's signature or meaning changes: a stale compiled twin whose API differs
@@ -581,26 +581,7 @@ def _place(error: Exception, span: tuple[int, int]) -> None:
 # --------------------------------------------------------------------------------------------
 # #foreach
 
-
-def iteration_items(value: Any, limit: int | None = None) -> list | None:
-    """What #foreach walks (a copy, at most ``limit`` items): a list, a Map's values; anything
-    else gives no iterations."""
-    if isinstance(value, list):
-        items = list(value)
-    elif isinstance(value, dict):
-        items = list(value.values())
-    elif isinstance(value, JavaObject):
-        walk = getattr(value, "iteration_items", None)
-        if not walk:
-            return None
-        items = walk()
-    else:
-        return None
-    return items if limit is None or len(items) <= limit else items[:limit]
-
-
-_map_view = None
-
+_map_view = values_of = None  # (vtl.runtime.methods, imported on first use)
 
 #: Where loop_items reads each turn's item: the items taken when the loop started, the list itself
 #: (Java's iterator reads the element there now: a #set($l[1] = …) ahead of the walk shows), or
@@ -608,22 +589,36 @@ _map_view = None
 FROM_ITEMS, FROM_LIST, FROM_MAP = 0, 1, 2
 
 
-def live_walk(source: Any, items: list) -> tuple[list, list | dict | None, int]:
-    """What a #foreach over ``source`` walks: (items or keys, backing, where to read). The
-    backing is the list or map whose changes the walk notices (Java's iterators are fail-fast):
-    the source, or the map behind keySet(), values() or entrySet(); None for anything else."""
-    global _map_view
+def live_walk(source: Any, limit: int | None = None) -> tuple | None:
+    """What a #foreach over ``source`` walks, None for nothing: (items, backing, read, size,
+    limit). ``read`` says where each turn's item comes from (FROM_…): ``items`` are the list
+    itself, a map's keys, or what the object gives (a copy). The backing is the list or map whose
+    changes the walk notices (Java's iterators are fail-fast): the source, or the map behind
+    keySet(), values() or entrySet(). ``size`` is the turns: at most ``limit``."""
+    global _map_view, values_of
+    backing, read = None, FROM_ITEMS
     if isinstance(source, list):
-        return items, source, FROM_LIST
-    if isinstance(source, dict):
-        return list(source)[:len(items)], source, FROM_MAP
-    if _map_view is None:
-        from .runtime.methods import MapView as _map_view  # (methods imports this module)
-    if type(source) is not _map_view:
-        return items, None, FROM_ITEMS
-    if source.java_class_name.endswith("Values"):
-        return list(source.mapping)[:len(items)], source.mapping, FROM_MAP
-    return items, source.mapping, FROM_ITEMS  # keys, and entries (which read the map themselves)
+        items, backing, read = source, source, FROM_LIST
+    elif isinstance(source, dict):
+        items, backing, read = list(source), source, FROM_MAP
+    elif isinstance(source, JavaObject):
+        if _map_view is None:
+            from .runtime.methods import MapView as _map_view, values_of  # (methods imports this module)
+        if type(source) is _map_view:
+            backing = source.mapping
+            if source.read is values_of:
+                items, read = list(backing), FROM_MAP
+            else:  # keys, and entries (which read the map themselves)
+                items = source.read(backing)
+        else:
+            walk = getattr(source, "iteration_items", None)
+            if not walk:
+                return None
+            items = walk()
+    else:
+        return None
+    size = len(items) if limit is None or len(items) <= limit else limit
+    return (items, backing, read, size, limit) if size else None
 
 
 def walk_ends(backing: list | dict, size: int, cursor: int) -> bool:
@@ -709,20 +704,19 @@ _foreach_state: Any = None  # vtl.runtime.core.ForeachState (that module imports
 
 def start_loop(source: Any, parent: Any, limit: int | None, tracked: bool = True) -> Any:
     """A #foreach over ``source``: None when there is nothing to walk, else what loop_items walks
-    (see live_walk, and the limit), in the loop's $foreach (a ForeachState) when it is
+    (live_walk's tuple), in the loop's $foreach (a ForeachState) when it is
     ``tracked``."""
     global _foreach_state
-    items = iteration_items(source, limit)
-    if not items:
+    walk = live_walk(source, limit)
+    if walk is None:
         return None
     count_steps(1)
-    walk = (*live_walk(source, items), limit)
     if not tracked:
         return walk
     if _foreach_state is None:
         from .runtime.core import ForeachState
         _foreach_state = ForeachState
-    state = _foreach_state(len(items), parent)
+    state = _foreach_state(walk[3], parent)
     state.walk = walk
     return state
 
@@ -733,17 +727,19 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
     after it, writes the output on if LOOP_CHUNK pieces wait. Between turns and after the last,
     Java's iterator may end the walk or fail if the list or map changed (walk_ends). A #break
     leaves without those."""
-    items, backing, read, limit = loop.walk if tracked else loop
+    items, backing, read, size, limit = loop.walk if tracked else loop
     parts = output.parts
-    last = len(items) - 1
-    size = -1 if backing is None else len(backing)
-    for index, item in enumerate(items):
-        if index and size >= 0 and len(backing) != size and walk_ends(backing, size, index):
+    last = size - 1
+    backing_size = -1 if backing is None else len(backing)
+    for index in range(size):
+        if index and backing_size >= 0 and len(backing) != backing_size and walk_ends(backing, backing_size, index):
             return
         if read == FROM_LIST:
             item = backing[index]
         elif read == FROM_MAP:
-            item = backing.get(item)  # (a key gone with another added: Java would have failed)
+            item = backing.get(items[index])  # (a key gone with another added: Java would have failed)
+        else:
+            item = items[index]
         if tracked:
             loop.index = index
             loop.hasNext = index < last
@@ -753,6 +749,6 @@ def loop_items(loop, output: LoopOutput, tracked: bool = True):
         if len(parts) > LOOP_CHUNK:
             output.write("".join(parts))
             parts.clear()
-    count_steps(len(items) % TURNS_PER_CHECK)
-    if size >= 0 and len(items) != limit and len(backing) != size:
-        walk_ends(backing, size, len(items))
+    count_steps(size % TURNS_PER_CHECK)
+    if backing_size >= 0 and size != limit and len(backing) != backing_size:
+        walk_ends(backing, backing_size, size)

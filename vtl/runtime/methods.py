@@ -1412,14 +1412,14 @@ def _m_key_set(mapping: dict) -> "MapView":
 
 
 def _m_values(mapping: dict) -> "MapView":
-    return MapView(mapping, _values_of, "java.util.LinkedHashMap$LinkedValues")
+    return MapView(mapping, values_of, "java.util.LinkedHashMap$LinkedValues")
 
 
 def _m_entry_set(mapping: dict) -> "MapView":
     return MapView(mapping, _entries_of, "java.util.LinkedHashMap$LinkedEntrySet")
 
 
-def _values_of(mapping: dict) -> list:
+def values_of(mapping: dict) -> list:
     return list(mapping.values())
 
 
