@@ -242,13 +242,29 @@ MAX_RANGE_ITEMS = 1_000_000
 
 
 def make_range(start: Any, end: Any) -> list | None:
-    """``[a..b]``, counting down when b < a; non-integers give null."""
-    if type(start) is not int or type(end) is not int:
-        return None
+    """``[a..b]``, counting down when b < a: Velocity takes each Number's intValue(); anything
+    else gives null."""
+    if type(start) is not int or type(end) is not int or not -2**31 <= start < 2**31 or not -2**31 <= end < 2**31:
+        start, end = _int_value(start), _int_value(end)
+        if start is None or end is None:
+            return None
     if abs(end - start) >= MAX_RANGE_ITEMS:
         raise VTLLimitError(f"the range [{start}..{end}] has more than {MAX_RANGE_ITEMS} items")
     step = 1 if end >= start else -1
     return list(range(start, end + step, step))
+
+
+def _int_value(value: Any) -> int | None:
+    """Java's Number.intValue(): a Long or BigDecimal keeps its low 32 bits (after truncating the
+    fraction), a Double is truncated and saturates (NaN is 0); not a Number: None."""
+    kind = type(value)
+    if kind is float:
+        if value != value:
+            return 0
+        return max(-2**31, min(2**31 - 1, int(value))) if abs(value) != math.inf else (2**31 - 1 if value > 0 else -2**31)
+    if kind is int or kind is Decimal:
+        return (int(value) + 2**31) % 2**32 - 2**31
+    return None
 
 
 # ----- loops --------------------------------------------------------------------------

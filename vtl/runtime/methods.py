@@ -1446,9 +1446,6 @@ class MapView(JavaObject):
     def java_to_string(self) -> str:
         return to_java_string(self.items)
 
-    def iteration_items(self) -> list:
-        return self.items
-
 
 def _view_contains(view: MapView, item: Any) -> bool:
     return any(java_equals(element, item) for element in view.items)
