@@ -47,6 +47,8 @@ class _Function:
         self.bindings: dict[str, str] = {}
         #: Locals holding a #foreach's ForeachState.
         self.loop_states: set[str] = set()
+        #: The item local of each enclosing #foreach, by its variable's name.
+        self.loop_items: dict[str, str] = {}
         #: The LoopOutput of the outermost #foreach being generated.
         self.loop_output: str | None = None
 
@@ -298,8 +300,9 @@ class CodeGenerator:
         if target in self.current.parameters:
             # In a macro, a loop over a parameter's name hides the parameter until the loop ends.
             self.emit(f"arguments[{target!r}] = MacroArgument(lambda {item}={item}: {item}, '')", span)
-        saved_bindings = self.current.bindings
+        saved_bindings, saved_items = self.current.bindings, self.current.loop_items
         self.current.bindings = dict(saved_bindings)
+        self.current.loop_items = {**saved_items, target: item}
         for name in loop.bound:
             self.current.bindings[name] = item if name == target else state
         if loop.needs_state:  # (else the local holds only what loop_items walks)
@@ -307,7 +310,7 @@ class CodeGenerator:
         self.current.loop_depth += 1
         self.block(node.body)
         self.current.loop_depth -= 1
-        self.current.bindings = saved_bindings
+        self.current.bindings, self.current.loop_items = saved_bindings, saved_items
         self.indent -= 1
         if guarded:
             self.indent -= 1
@@ -333,7 +336,14 @@ class CodeGenerator:
             return  # Velocity silently sets nothing for #set(${x} = …) and #set($!x = …)
         value = self.value(node.value)
         if not target.parts:
-            if target.name in self.current.parameters:
+            null_turn = self.null_turn_guard(target.name)
+            if null_turn:
+                # Velocity renders a turn whose item is null in a context where the loop's
+                # variable stays null: a #set of it there is never seen.
+                temporary = self.fresh("value")
+                self.emit(f"{temporary} = ({value})", node.span)
+                self.emit(f"if {null_turn} and {temporary} is not None: v[{target.name!r}] = {temporary}", node.span)
+            elif target.name in self.current.parameters:
                 temporary = self.fresh("value")
                 self.emit(f"{temporary} = ({value})", node.span)
                 self.emit(f"if {temporary} is not None: arguments[{target.name!r}] = "
@@ -381,7 +391,17 @@ class CodeGenerator:
         function = self.fresh("block")
         self.function(f"def {function}(state, write, arguments):", node.body, self.current.parameters,
                       self.current.in_macro)
-        self.emit(f"v[{node.target.name!r}] = Block({function}, state, arguments)", node.span)
+        null_turn = self.null_turn_guard(node.target.name)  # (see visit_SetDirective)
+        self.emit(f"{'if ' + null_turn + ': ' if null_turn else ''}v[{node.target.name!r}] = "
+                  f"Block({function}, state, arguments)", node.span)
+
+    def null_turn_guard(self, name: str) -> str | None:
+        """For a #set of an enclosing #foreach's variable, outside macro parameters: the test
+        that the turn's item is not null."""
+        item = self.current.loop_items.get(name)
+        if item is None or name in self.current.parameters:
+            return None
+        return f"{item} is not None"
 
     def visit_EvaluateDirective(self, node: n.EvaluateDirective) -> None:
         self.emit(f"evaluate_text(state, write, {self.value(node.argument)})", node.span)

@@ -8,6 +8,7 @@ cdef class _Function:
     cdef public Py_ssize_t loop_depth
     cdef public dict bindings
     cdef public set loop_states
+    cdef public dict loop_items
     cdef public object loop_output  # a local's name, or None
 
 cdef class CodeGenerator:
