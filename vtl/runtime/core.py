@@ -88,7 +88,7 @@ def _is_java_int(key: Any) -> bool:
 def _from_size(target: Any, key: Any) -> Any:
     """Velocity's ASTIndex counts an Integer below 0 from the target's size(), maps included;
     a target without size() is an error."""
-    if not (type(key) is int and -2**31 <= key < 0):
+    if not (_is_java_int(key) and key < 0):
         return key
     if isinstance(target, (list, dict)):
         return key + len(target)
@@ -244,7 +244,7 @@ MAX_RANGE_ITEMS = 1_000_000
 def make_range(start: Any, end: Any) -> list | None:
     """``[a..b]``, counting down when b < a: Velocity takes each Number's intValue(); anything
     else gives null."""
-    if type(start) is not int or type(end) is not int or not -2**31 <= start < 2**31 or not -2**31 <= end < 2**31:
+    if not (_is_java_int(start) and _is_java_int(end)):
         start, end = _int_value(start), _int_value(end)
         if start is None or end is None:
             return None
@@ -259,9 +259,7 @@ def _int_value(value: Any) -> int | None:
     fraction), a Double is truncated and saturates (NaN is 0); not a Number: None."""
     kind = type(value)
     if kind is float:
-        if value != value:
-            return 0
-        return max(-2**31, min(2**31 - 1, int(value))) if abs(value) != math.inf else (2**31 - 1 if value > 0 else -2**31)
+        return 0 if value != value else int(max(-2**31, min(2**31 - 1, value)))
     if kind is int or kind is Decimal:
         return (int(value) + 2**31) % 2**32 - 2**31
     return None
