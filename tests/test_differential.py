@@ -100,7 +100,7 @@ def statements(max_depth=2):
         st.sampled_from(["## note\n", "#* c *#", "#[[ $raw ]]#", "\\$s", "\\\\$s", "\\$nope", "#break", "$velocityCount",
                          "#evaluate('$s')", '#evaluate("#set($x = 1)$x")', "#stop", "$foreach.index", "$foreach.first",
                          "$foreach.last", "$foreach.parent.count", "$velocityHasNext", "#set($n = $n + 1)",
-                         '#set($m = {"a": $n, "b": [1, $s]})',
+                         "#break($foreach)", "#break($foreach.parent)", '#set($m = {"a": $n, "b": [1, $s]})',
                          "$m.put('k', $l)", "#set($l = $m.entrySet())", "$foreach.topmost.index"]),
     )
     if max_depth == 0:

@@ -93,7 +93,10 @@ class CodeGenerator:
         # #evaluate can define such blocks. Without them, what a reference reads and whether
         # it can stop the render are known from the tree, which the fast paths below rely on.
         self.blocks_possible = self.facts.block_calls or bool(kinds & {n.DefineDirective, n.EvaluateDirective})
-        self.no_midway_stop = not self.blocks_possible and n.StopDirective not in kinds
+        # #break($foreach…) unwinds to its loop from anywhere (a macro, a loop further in): every
+        # loop then keeps its $foreach and catches it, and output is flushed on the way out.
+        self.scoped_breaks = self.facts.scoped_breaks
+        self.no_midway_stop = not self.blocks_possible and n.StopDirective not in kinds and not self.scoped_breaks
         self.function("def render_template(state, write, arguments):", template.body, frozenset(), False)
         lines: list[str] = []
         positions: list[n.Span | None] = []
@@ -257,7 +260,8 @@ class CodeGenerator:
     def visit_ForeachDirective(self, node: n.ForeachDirective) -> None:
         state, saved, item = self.fresh("loop"), self.fresh("saved"), self.fresh("item")
         target = node.target.name
-        loop = _LoopAnalysis(node, self.facts.loops[id(node)], self.blocks_possible, self.current.parameters)
+        loop = _LoopAnalysis(node, self.facts.loops[id(node)], self.blocks_possible or self.scoped_breaks,
+                             self.current.parameters)
         in_dict = tuple(name for name in (target, *_LOOP_VARIABLES) if name in loop.kept_in_dict)
         span = node.span
         parent = self.current.bindings.get("foreach", "_get('foreach')") if loop.needs_state else "None"
@@ -288,6 +292,9 @@ class CodeGenerator:
         if guarded:
             self.emit("try:", span)
             self.indent += 1
+        if self.scoped_breaks:
+            self.emit("try:", span)
+            self.indent += 1
         self.emit(f"for {item} in loop_items({state}, {output}{untracked}):", span)
         self.indent += 1
         if "velocityCount" in in_dict:  # before the item: #foreach($velocityCount in …) sees its items
@@ -312,6 +319,16 @@ class CodeGenerator:
         self.current.loop_depth -= 1
         self.current.bindings, self.current.loop_items = saved_bindings, saved_items
         self.indent -= 1
+        restores = ([f"restore_variables(v, {in_dict!r}, {saved})"] if in_dict else []) + (
+            [f"restore_variables(arguments, ({target!r},), {hidden})"] if target in self.current.parameters else [])
+        if self.scoped_breaks:
+            self.indent -= 1
+            self.emit("except BreakScope as _leaving:", span)
+            self.emit(f"    if _leaving.scope is not {state}:", span)
+            for line in restores:  # a loop further out is left: this one's variables first
+                self.emit(f"        {line}", span)
+            self.emit("        raise", span)
+            self.emit("    write(_leaving.output)  # what a block printed before it", span)
         if guarded:
             self.indent -= 1
             self.emit("finally:", span)
@@ -321,10 +338,8 @@ class CodeGenerator:
             self.current.loop_output = None
         if guarded:
             self.indent -= 1
-        if in_dict:
-            self.emit(f"restore_variables(v, {in_dict!r}, {saved})", span)
-        if target in self.current.parameters:
-            self.emit(f"restore_variables(arguments, ({target!r},), {hidden})", span)
+        for line in restores:
+            self.emit(line, span)
         self.indent -= 1
 
     def visit_ForeachWithoutIn(self, node: n.ForeachWithoutIn) -> None:
@@ -410,6 +425,10 @@ class CodeGenerator:
         self.emit(f"resource_not_found({self.value(node.arguments[0])})", node.span)
 
     def visit_BreakDirective(self, node: n.BreakDirective) -> None:
+        if node.scope:
+            arguments = "".join(f"{self.value(argument)}, " for argument in node.scope)
+            self.emit(f"break_scope(({arguments}), {node.sources!r})", node.span)
+            return
         # #break leaves the innermost scope: a loop, else the macro, block or template.
         self.emit("break" if self.current.loop_depth else "return", node.span)
 
@@ -613,6 +632,7 @@ class _TemplateFacts:
     def __init__(self, template: n.Template) -> None:
         self.kinds: set[type] = set()
         self.block_calls = False
+        self.scoped_breaks = False
         self.loops: dict[int, _BodyFacts] = {}
         self._visit(template, (), 0)
 
@@ -636,6 +656,8 @@ class _TemplateFacts:
             for statement in node.statements:
                 self._visit(statement, open_loops, depth)
             return
+        if kind is n.BreakDirective and node.scope is not None:
+            self.scoped_breaks = True
         if kind is n.SetDirective:
             for facts in open_loops:
                 facts.assigned.add(node.target.name)

@@ -13,7 +13,7 @@ from .compiler import CompiledTemplate, compile_template
 from .dialects import Dialect, get_dialect
 from .errors import (GatewayError, InvalidInputError, JavaException, VTLError, VTLInternalError, VTLLimitError,
                      VTLRuntimeError, VTLSyntaxError, json_type)
-from .runtime.core import RenderState, StopRendering
+from .runtime.core import BreakScope, RenderState, StopRendering
 from .runtime.values import java_output_text
 
 
@@ -126,6 +126,8 @@ class Template:
         RENDER_CLOCK.deadline = self.engine.render_clock  # this render's, fresh (or none)
         try:
             return java_output_text(run(self.compiled, state))
+        except BreakScope as stop:  # the loop it names is not running: Velocity's StopCommand escapes
+            raise _positioned(self.compiled, stop, "StopCommand: #break names a #foreach that is not running") from None
         except StopRendering as stop:
             return java_output_text(stop.output)
 

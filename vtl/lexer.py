@@ -574,6 +574,9 @@ class Scanner:
             end += 1
         if block_call:
             return self.macro_call(name, end, "BLOCK_MACRO_CALL")
+        if name == "break" and (paren := self.paren_after(end)) is not None:
+            self.directive_with_arguments("BREAK_SCOPE", end, paren)  # #break($foreach.parent)
+            return True
         if name in BARE_DIRECTIVES:
             self.bare_directive(name, end)
             return True

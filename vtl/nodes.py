@@ -107,7 +107,8 @@ class IncludeDirective(Node):
 
 @dataclass(frozen=True, slots=True)
 class BreakDirective(Node):
-    pass
+    scope: tuple["Expression", ...] | None = None  # #break(…): what its parentheses hold
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

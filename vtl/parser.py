@@ -355,7 +355,7 @@ _SYMBOLS = {
     "TRUE": "true", "FALSE": "false", "WORD": "a name", "$END": "the end of the template",
 }
 #: Tokens that start a statement: listed as one item in messages.
-_STATEMENT_STARTS = {"TEXT", "IF", "FOREACH", "SET", "MACRO", "DEFINE", "EVALUATE", "INCLUDE", "PARSE", "BREAK",
+_STATEMENT_STARTS = {"TEXT", "IF", "FOREACH", "SET", "MACRO", "DEFINE", "EVALUATE", "INCLUDE", "PARSE", "BREAK", "BREAK_SCOPE",
                      "STOP", "MACRO_CALL", "BLOCK_MACRO_CALL"}
 
 
@@ -520,8 +520,11 @@ class ASTBuilder(Transformer):
     def parse_directive(self, keyword, _open, argument, _close):
         return n.IncludeDirective(_span(keyword), (argument,), "parse")
 
-    def break_directive(self, keyword):
-        return n.BreakDirective(_span(keyword))
+    def break_directive(self, keyword, *rest):
+        if not rest:
+            return n.BreakDirective(_span(keyword))
+        arguments = tuple(item for item in rest[1:-1] if not isinstance(item, Token))  # (no commas)
+        return n.BreakDirective(_span(keyword), arguments, tuple(getattr(item, "source", "") for item in arguments))
 
     def stop_directive(self, keyword):
         return n.StopDirective(_span(keyword))

@@ -21,6 +21,7 @@ cdef class CodeGenerator:
     cdef public dict constants
     cdef public _TemplateFacts facts
     cdef public bint blocks_possible
+    cdef public bint scoped_breaks
     cdef public bint no_midway_stop
 
     cpdef str fresh(self, str stem)
@@ -41,6 +42,7 @@ cdef class _BodyFacts:
 cdef class _TemplateFacts:
     cdef public set kinds
     cdef public bint block_calls
+    cdef public bint scoped_breaks
     cdef public dict loops
 
     cpdef _visit(self, node, tuple open_loops, Py_ssize_t depth)

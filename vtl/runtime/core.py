@@ -29,6 +29,25 @@ class StopRendering(Exception):
         self.output = ""
 
 
+class BreakScope(StopRendering):
+    """#break($foreach…): unwinds to the #foreach whose $foreach it names (which catches it); one
+    that is not running any more ends the render, as #stop does."""
+
+    def __init__(self, scope: "ForeachState") -> None:
+        super().__init__()
+        self.scope = scope
+
+
+def break_scope(arguments: tuple, sources: tuple[str, ...]) -> None:
+    """``#break(…)`` with arguments: the one argument must be a scope ($foreach, $foreach.parent)."""
+    if len(arguments) != 1:
+        raise VTLRuntimeError("The #break directive only accepts a single scope object")
+    if type(arguments[0]) is not ForeachState:
+        raise VTLRuntimeError(f"{sources[0] or 'The argument'} is not a valid "
+                              "org.apache.velocity.runtime.directive.Scope instance")
+    raise BreakScope(arguments[0])
+
+
 # ----- rendering references -----------------------------------------------------------
 
 
@@ -472,7 +491,7 @@ GENERATED_CODE_NAMES = {
     "add": add, "subtract": subtract, "multiply": multiply, "divide": divide, "modulo": modulo,
     "make_range": make_range, "start_loop": start_loop, "loop_items": loop_items, "LoopOutput": LoopOutput,
     "save_variables": save_variables, "restore_variables": restore_variables,
-    "StopRendering": StopRendering, "Block": Block, "MacroArgument": MacroArgument,
+    "StopRendering": StopRendering, "BreakScope": BreakScope, "break_scope": break_scope, "Block": Block, "MacroArgument": MacroArgument,
     "macro_parameter": macro_parameter, "macro_parameter_source": macro_parameter_source,
     "call_macro": call_macro, "evaluate_text": evaluate_text, "resource_not_found": resource_not_found,
     "MAP_TYPES": MAP_TYPES,
