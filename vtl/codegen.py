@@ -656,7 +656,7 @@ class _TemplateFacts:
             for statement in node.statements:
                 self._visit(statement, open_loops, depth)
             return
-        if kind is n.BreakDirective and node.scope is not None:
+        if kind is n.BreakDirective and node.scope:  # (#break() is a plain #break)
             self.scoped_breaks = True
         if kind is n.SetDirective:
             for facts in open_loops:
