@@ -43,6 +43,7 @@ PLAIN_DOLLAR_RUN = re.compile(r"(?:\$!?)+")
 # '{' + a name or '$name' after a reference: Velocity's Reference production starting at that '{'.
 CURLY_AFTER_REFERENCE = re.compile(r"(\{+)(?:\\*\$!?)*[a-zA-Z_][a-zA-Z0-9_-]*")
 PLAIN_TEXT = re.compile(r"[^$#\\]+")
+BRACES = re.compile(r"\{+")
 # Velocity's braced reference also takes '$', '$!' and backslashes before its name ('${$a}',
 # '${\\$a}'): no variable has that name, so it reads as null everywhere and prints as written.
 REFERENCE_START = re.compile(r"\$!?(?:\{(?:\\*\$!?)*)?[a-zA-Z_]")
@@ -827,8 +828,8 @@ class Scanner:
                 return
         elif source.startswith("{", self.pos):
             # '{' tokens keep the reference's state for what follows them
-            braces = len(source) - len(source[self.pos:].lstrip("{")) - self.pos
-            after = self.pos + braces
+            after = BRACES.match(source, self.pos).end()
+            braces = after - self.pos
             if BLANKS_THEN_SET.match(source, after):  # SET_DIRECTIVE there eats the blanks before it
                 self.add_text(braces)
                 self.mark_token_boundary()

@@ -355,8 +355,8 @@ _SYMBOLS = {
     "TRUE": "true", "FALSE": "false", "WORD": "a name", "$END": "the end of the template",
 }
 #: Tokens that start a statement: listed as one item in messages.
-_STATEMENT_STARTS = {"TEXT", "IF", "FOREACH", "SET", "MACRO", "DEFINE", "EVALUATE", "INCLUDE", "PARSE", "BREAK", "BREAK_SCOPE",
-                     "STOP", "MACRO_CALL", "BLOCK_MACRO_CALL"}
+_STATEMENT_STARTS = {"TEXT", "IF", "FOREACH", "SET", "MACRO", "DEFINE", "EVALUATE", "INCLUDE", "PARSE", "BREAK",
+                     "BREAK_SCOPE", "STOP", "MACRO_CALL", "BLOCK_MACRO_CALL"}
 
 
 def _describe_expected(terminals) -> str:
